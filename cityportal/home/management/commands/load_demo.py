@@ -1,0 +1,80 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Page, Site
+
+from cityportal.core.models import PortalSettings
+from cityportal.home.demo.loader import DemoContentError, DemoLoader, read_pages
+from cityportal.home.models import HomePage
+
+DEMO_ADMIN = "admin"
+DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - the demo's published login, never used in production
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo site: home, six sections and content pages in nine languages, through "
+        "wagtail-localize. Idempotent: running it twice changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the site already has a home page."
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Check the demo files and write nothing.")
+
+    def handle(self, *args, if_empty=False, dry_run=False, **options):
+        try:
+            pages = read_pages()
+        except DemoContentError as error:
+            raise CommandError(f"{error} Fix the demo file and run load_demo again.") from error
+        if dry_run:
+            self.stdout.write(f"{len(pages)} demo pages read; nothing written (--dry-run).")
+            return
+        if if_empty and HomePage.objects.exists():
+            self.stdout.write("The site already has content; demo not loaded (--if-empty).")
+            return
+        loader = DemoLoader(log=lambda message: self.stdout.write(f"  {message}"))
+        self.stdout.write(f"Loading {len(pages)} demo pages in nine languages…")
+        try:
+            report = loader.load(pages)
+        except DemoContentError as error:
+            raise CommandError(
+                f"{error} Nothing was written. Fix the demo file and run load_demo again."
+            ) from error
+        self.configure_settings(loader.pages_by_slug)
+        self.ensure_admin()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {report.created} pages created, {report.updated} updated, "
+                f"{report.translated} translations written, {report.unchanged} unchanged."
+            )
+        )
+        self.stdout.write(
+            f"Admin: http://127.0.0.1:8000/admin/ — user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
+            "(demo only: change it)."
+        )
+
+    def configure_settings(self, pages: dict[str, Page]) -> None:
+        site = Site.objects.get(is_default_site=True)
+        portal_settings = PortalSettings.for_site(site)
+        wanted = {
+            "icp_number": "京ICP备00000000号-1（示例）",
+            "icp_url": "https://beian.miit.gov.cn/",
+            "psb_number": "京公网安备 11000000000000号（示例）",
+            "psb_url": "https://beian.mps.gov.cn/",
+            "website_code": "0000000000（示例）",
+            "is_sample": True,
+            "privacy_page": pages.get("privacy"),
+            "accessibility_page": pages.get("accessibility"),
+            "terms_page": pages.get("terms"),
+            "contact_page": pages.get("contact"),
+        }
+        if any(getattr(portal_settings, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(portal_settings, name, value)
+            portal_settings.save()
+
+    def ensure_admin(self) -> None:
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=DEMO_ADMIN).exists():
+            user_model.objects.create_superuser(DEMO_ADMIN, "admin@example.org", DEMO_PASSWORD)

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cityportal.core import views as core_views
+from cityportal.core.sitemaps import PageSitemap
+
+sitemaps = {"pages": PageSitemap}
+public_cache = cache_control(
+    public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE, s_maxage=settings.PUBLIC_PAGE_MAX_AGE
+)
+
+# Outside the language prefix: the admin, health checks, machine-readable files.
+urlpatterns = [
+    path("", core_views.language_redirect, name="language-redirect"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", public_cache(core_views.robots_txt), name="robots-txt"),
+    path(
+        "sitemap.xml",
+        public_cache(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public_cache(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Public pages carry the language in the URL: /en/…, /ar/…, /zh-hans/…
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
+
+handler404 = "cityportal.core.views.page_not_found"
+handler500 = "cityportal.core.views.server_error"
