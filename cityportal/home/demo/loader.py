@@ -100,7 +100,35 @@ def read_pages(directory: Path = PAGES_DIR) -> list[DemoPage]:
                 texts=texts,
             )
         )
+    check_links(pages)
     return sort_parents_first(pages)
+
+
+def check_links(pages: list[DemoPage]) -> None:
+    slugs = {page.slug for page in pages}
+    for page in pages:
+        for language, texts in page.texts.items():
+            for name in LINK_FIELDS:
+                for _block_type, value in texts.get(name, []):
+                    target = value[0] if isinstance(value, list) else value
+                    if target not in slugs:
+                        raise DemoContentError(
+                            f"{page.path.name}: [{language}] {name} links to “{target}”, which no demo page has."
+                        )
+
+
+def with_ancestors(pages: list[DemoPage], slugs: set[str]) -> list[DemoPage]:
+    """The pages named and every page above them (a page cannot exist without its parent)."""
+    by_slug = {page.slug: page for page in pages}
+    unknown = slugs - by_slug.keys()
+    if unknown:
+        raise DemoContentError(f"No demo page has the slug {', '.join(sorted(unknown))}.")
+    wanted = set()
+    for slug in slugs:
+        while slug:
+            wanted.add(slug)
+            slug = by_slug[slug].parent
+    return [page for page in pages if page.slug in wanted]
 
 
 def sort_parents_first(pages: list[DemoPage]) -> list[DemoPage]:
@@ -126,6 +154,8 @@ def stream_data(blocks: list, pages_by_slug: dict[str, Page]) -> list[tuple]:
     for block_type, value in blocks:
         if block_type in ("shortcut", "link"):
             slug, label, description = (value + ["", ""])[:3] if isinstance(value, list) else (value, "", "")
+            if slug not in pages_by_slug:  # not loaded in this run (load_demo --only)
+                continue
             data.append(
                 (block_type, {"page": pages_by_slug[slug], "label": label, "description": description})
             )

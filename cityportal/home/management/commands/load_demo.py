@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Page, Site
 
 from cityportal.core.models import PortalSettings
-from cityportal.home.demo.loader import DemoContentError, DemoLoader, read_pages
+from cityportal.home.demo.loader import DemoContentError, DemoLoader, read_pages, with_ancestors
 from cityportal.home.models import HomePage
 
 DEMO_ADMIN = "admin"
@@ -21,10 +21,17 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when the site already has a home page."
         )
         parser.add_argument("--dry-run", action="store_true", help="Check the demo files and write nothing.")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated slugs: load just these pages and their parents (for checking new files).",
+        )
 
-    def handle(self, *args, if_empty=False, dry_run=False, **options):
+    def handle(self, *args, if_empty=False, dry_run=False, only="", **options):
         try:
             pages = read_pages()
+            if only:
+                pages = with_ancestors(pages, {slug.strip() for slug in only.split(",") if slug.strip()})
         except DemoContentError as error:
             raise CommandError(f"{error} Fix the demo file and run load_demo again.") from error
         if dry_run:
