@@ -42,12 +42,13 @@ run: install
 	echo "Ready in $$(( $$(date +%s) - start )) s after install. Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)." && \
 	exec $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Chromium and CJK/Arabic fonts come from Debian (never a downloaded browser); axe-core from npm.
+# Chromium, CJK/Arabic fonts and gettext (msgfmt) come from Debian (never a downloaded browser); axe-core from npm.
 browser-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	dpkg -s fonts-noto-core >/dev/null 2>&1 || missing="$$missing fonts-noto-core"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

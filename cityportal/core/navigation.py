@@ -64,12 +64,15 @@ def page_family(page: Page, request) -> PageFamily:
     )
     deepest: dict[str, Page] = {}
     breadcrumbs = []
+    current_language = ""
     for row in rows:
         language = row.locale.language_code
         if language not in deepest or row.depth > deepest[language].depth:
             deepest[language] = row
-        if language == page.locale.language_code and row.depth < page.depth:
-            breadcrumbs.append(row)
+        if row.locale_id == page.locale_id:
+            current_language = language
+            if row.depth < page.depth:
+                breadcrumbs.append(row)
     breadcrumbs.sort(key=lambda row: row.depth)
     versions = []
     for language in i18n.language_codes():
@@ -80,10 +83,10 @@ def page_family(page: Page, request) -> PageFamily:
             LanguageVersion(
                 language=language,
                 name=i18n.language_name(language),
-                url=row.get_url(request),
-                full_url=row.get_full_url(request),
+                url=(url := row.get_url(request)),
+                full_url=request.build_absolute_uri(url),
                 exact=row.translation_key == page.translation_key,
-                current=language == page.locale.language_code,
+                current=language == current_language,
             )
         )
     return PageFamily(
@@ -107,8 +110,8 @@ def home_versions(request, current_language: str) -> list[LanguageVersion]:
         LanguageVersion(
             language=language,
             name=i18n.language_name(language),
-            url=by_language[language].get_url(request),
-            full_url=by_language[language].get_full_url(request),
+            url=(url := by_language[language].get_url(request)),
+            full_url=request.build_absolute_uri(url),
             exact=True,
             current=language == current_language,
         )

@@ -174,12 +174,31 @@ STORAGES = {
 }
 
 # --- Email ----------------------------------------------------------------------------------------
-# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587, selects SMTP in production.
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587, selects SMTP in production; the
+# embedded default writes each message to a file under var/mail/.
 if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                "host": _email.get("EMAIL_HOST", ""),
+                "port": _email.get("EMAIL_PORT"),
+                "username": _email.get("EMAIL_HOST_USER", ""),
+                "password": _email.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _email.get("EMAIL_USE_TLS", False),
+                "use_ssl": _email.get("EMAIL_USE_SSL", False),
+                "timeout": 10,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(BASE_DIR / "var" / "mail")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(BASE_DIR / "var" / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Beijing International (sample) <noreply@example.org>"
 )

@@ -11,9 +11,11 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import i18n, navigation
+from ..bidi import isolate_ltr_runs
 
 register = template.Library()
 
@@ -90,3 +92,11 @@ def localized(page):
 def site_version() -> int:
     """Changes whenever a page is published, moved or deleted, so cached fragments are rebuilt."""
     return cache.get_or_set(SITE_VERSION_KEY, time.time_ns, timeout=None)
+
+
+@register.filter(is_safe=True)
+def isolate_ltr(html):
+    """On right-to-left pages, wrap Latin and numeric runs of the rendered HTML in <bdi>."""
+    if not i18n.is_rtl(get_language()):
+        return html
+    return mark_safe(isolate_ltr_runs(str(html)))  # noqa: S308 - only adds <bdi> around escaped text

@@ -113,7 +113,8 @@ def check_links(pages: list[DemoPage]) -> None:
                     target = value[0] if isinstance(value, list) else value
                     if target not in slugs:
                         raise DemoContentError(
-                            f"{page.path.name}: [{language}] {name} links to “{target}”, which no demo page has."
+                            f"{page.path.name}: [{language}] {name} links to “{target}”, "
+                            "which no demo page has."
                         )
 
 
@@ -176,6 +177,13 @@ def shape(path: str) -> str:
     return UUID.sub("*", path)
 
 
+def first_difference(expected: list[str], found: list[str]) -> str:
+    for index, (want, got) in enumerate(zip(expected, found, strict=False)):
+        if want != got:
+            return f" (segment {index + 1}: {got} where the source has {want})"
+    return ""
+
+
 def string_segments(instance: Page) -> list[StringSegmentValue]:
     return [segment for segment in extract_segments(instance) if isinstance(segment, StringSegmentValue)]
 
@@ -186,27 +194,55 @@ class DemoLoader:
         self.report = LoadReport()
         self.pages_by_slug: dict[str, Page] = {}
 
-    @transaction.atomic
     def load(self, pages: list[DemoPage]) -> LoadReport:
+        self.check(pages)  # every file lines up with its source before anything is written
         locales = self.ensure_locales()
-        self.remove_welcome_page()
-        # Pass 1 creates every page; pages that link to others (the home page's shortcuts) get their
-        # links and translations in pass 2, when the targets exist.
-        for with_links in (False, True):
-            todo = [demo for demo in pages if demo.has_links] if with_links else pages
-            for number, demo in enumerate(todo, start=1):
-                self.log(f"[{number}/{len(todo)}] {demo.slug}" + (" (links)" if with_links else ""))
-                page = self.save_source(demo, locales[SOURCE_LANGUAGE], with_links)
-                self.pages_by_slug[demo.slug] = page
-                if demo.has_links and not with_links:
-                    continue
-                # Read back what was published: the in-memory page lacks what publishing set.
-                page = type(page).objects.get(pk=page.pk)
+        with transaction.atomic():
+            self.remove_welcome_page()
+            # The Chinese source pages. Pages that link to others (the home page's shortcuts) get
+            # their links in a second pass, once the targets exist.
+            for with_links in (False, True):
+                todo = [demo for demo in pages if demo.has_links] if with_links else pages
+                for number, demo in enumerate(todo, start=1):
+                    self.log(f"[{number}/{len(todo)}] {demo.slug}" + (" (links)" if with_links else ""))
+                    page = self.save_source(demo, locales[SOURCE_LANGUAGE], with_links)
+                    self.pages_by_slug[demo.slug] = page
+        # The translations, parents first, once every source page exists: a translation source
+        # taken earlier would record a parent without its children and look changed on the next run.
+        for number, demo in enumerate(pages, start=1):
+            self.log(f"[{number}/{len(pages)}] {demo.slug}: translations")
+            with transaction.atomic():
+                page = type(self.pages_by_slug[demo.slug]).objects.get(pk=self.pages_by_slug[demo.slug].pk)
                 source, _created = TranslationSource.update_or_create_from_instance(page)
                 for language, texts in demo.texts.items():
                     if language != SOURCE_LANGUAGE:
                         self.save_translation(demo, page, source, texts, locales[language])
         return self.report
+
+    def check(self, pages: list[DemoPage]) -> None:
+        """Compare each language's segments with the source's, on unsaved pages."""
+        for demo in pages:
+            source = demo.model(slug=demo.slug)
+            self.fill_texts(source, demo.texts[SOURCE_LANGUAGE], with_links=False)
+            expected = [shape(segment.path) for segment in string_segments(source)]
+            for language, texts in demo.texts.items():
+                if language == SOURCE_LANGUAGE:
+                    continue
+                draft = demo.model(slug=demo.slug)
+                self.fill_texts(draft, texts, with_links=False)
+                found = [shape(segment.path) for segment in string_segments(draft)]
+                if found != expected:
+                    raise DemoContentError(
+                        f"{demo.path.name}: [{language}] has {len(found)} text segments where the Chinese "
+                        f"source has {len(expected)}{first_difference(expected, found)}: give every language "
+                        "the same fields, blocks, paragraphs and list items."
+                    )
+                for name in LINK_FIELDS:
+                    if len(texts.get(name, [])) != len(demo.texts[SOURCE_LANGUAGE].get(name, [])):
+                        raise DemoContentError(
+                            f"{demo.path.name}: [{language}] {name} has a different number of links "
+                            "than the source."
+                        )
 
     def ensure_locales(self) -> dict[str, Locale]:
         return {
@@ -297,7 +333,12 @@ class DemoLoader:
         target = source_page.get_translation_or_none(locale)
         outdated = target is None or target.latest_revision_created_at < source.last_updated_at
         if created or changed or outdated:
-            translation.save_target(publish=True)
+            # Saved as a draft, then published here from a fresh copy: wagtail-localize would publish
+            # on commit from the copy it held, which may predate later changes to the tree.
+            translated, _created = source.create_or_update_translation(
+                locale, publish=False, copy_parent_pages=True, fallback=True
+            )
+            Page.objects.get(pk=translated.pk).specific.get_latest_revision().publish()
             self.report.translated += 1
         else:
             self.report.unchanged += 1
