@@ -251,3 +251,8 @@ LOGGING = {
         "django_redis": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# WhiteNoise serves static files in every mode; without a collectstatic run (make run, tests) it
+# reads them from the app folders.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+WHITENOISE_AUTOREFRESH = DEBUG
