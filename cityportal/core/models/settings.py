@@ -1,16 +1,9 @@
-"""Shared models: the base of every public page and the site-wide settings its footer reads."""
+"""Site-wide settings editors change in the admin."""
 
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Page
-from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
-
-from .navigation import page_family
 
 
 @register_setting(icon="site")
@@ -107,46 +100,3 @@ class PortalSettings(BaseSiteSetting):
             (_("Terms of use"), self.terms_page_id),
             (_("Contact us"), self.contact_page_id),
         ]
-
-
-ASCII_SLUG = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    _("Use lower-case Latin letters, digits and hyphens only, e.g. “work-permit”."),
-)
-
-
-class PortalPage(Page):
-    """Base of every public page type: a summary for listings, and one slug shared by all languages.
-
-    Slugs are ASCII and synchronised across translations, so /en/work/ and /ar/work/ are the same
-    page and a link shared in WeChat never shows %-encoded Chinese.
-    """
-
-    summary = models.TextField(
-        _("summary"),
-        blank=True,
-        max_length=400,
-        help_text=_("One or two sentences shown in listings and search."),
-    )
-
-    override_translatable_fields = [SynchronizedField("slug")]
-    promote_panels = Page.promote_panels
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
-
-    class Meta:
-        abstract = True
-
-    def clean(self):
-        super().clean()
-        try:
-            ASCII_SLUG(self.slug)
-        except ValidationError as error:
-            raise ValidationError({"slug": error.messages}) from error
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["family"] = page_family(self, request)
-        return context
-
-    def get_meta_description(self) -> str:
-        return self.search_description or self.summary
