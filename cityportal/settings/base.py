@@ -256,3 +256,5 @@ LOGGING = {
 # reads them from the app folders.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
+
+WAGTAILDOCS_DOCUMENT_MODEL = "core.PortalDocument"
