@@ -1,0 +1,40 @@
+"""Error pages speak the visitor's language; the 500 page needs no database."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import path
+from django.utils import translation
+
+from cityportal.core.views import server_error
+
+
+def failing_view(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("<str:language>/broken/", failing_view)]
+handler500 = "cityportal.core.views.server_error"
+
+
+@pytest.mark.urls("cityportal.core.tests.test_error_pages")
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("ja", "ltr"), ("zh-hans", "ltr")])
+def test_server_error_page_is_localised_and_touches_no_database(client, db, language, direction):
+    client.raise_request_exception = False
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/{language}/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    lang = "zh-Hans" if language == "zh-hans" else language
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+    with translation.override(language):
+        title = translation.gettext("Service temporarily unavailable")
+    assert title != "Service temporarily unavailable"
+    assert title in html
+    assert len(queries) == 0
+
+
+def test_server_error_without_a_language_prefix_is_in_english(rf):
+    response = server_error(rf.get("/healthz-broken"))
+    assert response.status_code == 500
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
