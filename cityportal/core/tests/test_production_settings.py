@@ -49,6 +49,19 @@ def test_production_passes_the_deployment_checks():
     assert "System check identified no issues" in result.stdout
 
 
+def test_production_on_postgresql_passes_the_deployment_checks():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=STRONG_KEY,
+        EMAIL_URL="smtp+tls://mailer:pw@127.0.0.1:587",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_production_without_a_real_mail_server_is_reported():
     result = run_manage("check", "--deploy", SECRET_KEY=STRONG_KEY)
     assert result.returncode != 0
