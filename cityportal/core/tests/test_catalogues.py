@@ -24,7 +24,10 @@ LOCALES = [to_locale(code) for code, _name in settings.LANGUAGES if code != "en"
 # every language, and ordinary words that the language shares with English.
 SAME_AS_ENGLISH = {"ICP", "CNY", "WeChat", "Alipay", "UTC", "PDF", "FAQ", "FAQs"}
 SAME_AS_ENGLISH_IN = {
-    "fr": {"Image", "Document"},
+    # French spells the Wagtail model's names ("document", "documents") like English.
+    "fr": {"Image", "Document", "document", "documents"},
+    # "Error:", the prefix screen readers announce before a form error, is "Error:" in Spanish too.
+    "es": {"Error"},
 }
 
 # Per language, the characters a translation must contain (at least one, beyond those of the msgid).
@@ -62,8 +65,16 @@ def msgstrs(entry: polib.POEntry) -> list[str]:
     return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
 
 
+# A printf-style placeholder: %(name)s, %(count)d, %s, %%. Its name is code, not words of the language.
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0+-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]")
+
+
+def without_placeholders(text: str) -> str:
+    return PLACEHOLDER.sub("", text)
+
+
 def has_letters(text: str) -> bool:
-    return any(char.isalpha() for char in text)
+    return any(char.isalpha() for char in without_placeholders(text))
 
 
 WORD = re.compile(r"[^\W\d_]+")  # a run of letters
@@ -85,13 +96,14 @@ def untranslated_or_fuzzy(path: Path) -> list[str]:
 
 def copies_of_english(path: Path, locale: str) -> list[str]:
     """Translations identical to their msgid, unless every word in them is allowlisted (so "WeChat"
-    and "(UTC+8)" may stay as they are) or they have no letters at all (numbers, punctuation)."""
+    and "(UTC+8)" may stay as they are) or they have no letters at all (numbers, punctuation and
+    placeholders, so "%(type)s, %(size)s" may keep the English commas)."""
     allowed = SAME_AS_ENGLISH | SAME_AS_ENGLISH_IN.get(locale, set())
     problems = []
     for entry in entries(path):
         sources = {entry.msgid, entry.msgid_plural} - {""}
         for text in msgstrs(entry):
-            if text in sources and not set(WORD.findall(text)) <= allowed:
+            if text in sources and not set(WORD.findall(without_placeholders(text))) <= allowed:
                 problems.append(f"{path}:{entry.linenum}: copies the English: {text!r}")
     return problems
 
@@ -116,8 +128,8 @@ def in_script(char: str, ranges: list[tuple[int, int]]) -> bool:
 
 
 def outside_script(path: Path, locale: str) -> list[str]:
-    """Translations with letters but none of the language's script, other than what the msgid had
-    (so "For example 京ICP备…" left in English does not pass as Chinese)."""
+    """Translations with letters (outside placeholders) but none of the language's script, other than
+    what the msgid had (so "For example 京ICP备…" left in English does not pass as Chinese)."""
     ranges = SCRIPTS.get(locale)
     if ranges is None:
         return []
@@ -283,6 +295,22 @@ def test_msgfmt_reports_a_lost_placeholder(tmp_path):
 def test_a_translation_without_the_languages_script_is_reported(tmp_path):
     path = broken_copy(tmp_path, "ar", "Latest updates", msgstr="Latest news")
     assert any("not written in ar's script" in problem for problem in outside_script(path, "ar"))
+
+
+def test_placeholders_are_not_words(tmp_path):
+    path = po_path(tmp_path, "ru")
+    path.parent.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.extend(
+        [
+            polib.POEntry(msgid="%(type)s, %(size)s", msgstr="%(type)s, %(size)s"),
+            polib.POEntry(msgid="In %(section)s", msgstr="In %(section)s"),
+        ]
+    )
+    po.save(str(path))
+    for problems in (copies_of_english(path, "ru"), outside_script(path, "ru")):
+        assert len(problems) == 1 and "'In %(section)s'" in problems[0]
 
 
 def test_chinese_characters_taken_from_the_english_source_do_not_count(tmp_path):
