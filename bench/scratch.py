@@ -1,0 +1,229 @@
+"""A throw-away portal for the benchmark: temp dir, fresh database with the demo, collected static files.
+
+SQLite by default (a file in the temp dir). With a PostgreSQL URL, a scratch database named
+`bench_cityportal` is created on that server and dropped afterwards; the database named in the URL is
+only used to connect (never written to, and never the `test` database).
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+SCRATCH_DATABASE = "bench_cityportal"
+# Environment variables the settings read; none may leak in from the caller's shell.
+SETTINGS_VARIABLES = (
+    "DJANGO_SETTINGS_MODULE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SQLITE_PATH",
+    "DATABASE_URL",
+    "DB_CONN_MAX_AGE",
+    "REDIS_URL",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+    "EMAIL_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+    "PUBLIC_PAGE_MAX_AGE",
+    "LOG_LEVEL",
+    "WAGTAILADMIN_BASE_URL",
+)
+
+
+class SetupError(Exception):
+    """The benchmark cannot run; the message says what to do next."""
+
+
+@dataclass
+class Scratch:
+    root: Path
+    env: dict[str, str]
+    database: str  # "sqlite" or "postgresql"
+    admin_url: str = ""  # PostgreSQL server to drop the scratch database on
+    created_database: bool = False
+    check_flags: list[str] = field(default_factory=list)  # ["--skip-checks"] when only E005 fails
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare(database_url: str, redis_url: str, log) -> Scratch:
+    root = Path(tempfile.mkdtemp(prefix="cityportal-bench-"))
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    env.update(
+        DJANGO_SETTINGS_MODULE="cityportal.settings.production",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        SQLITE_PATH=str(root / "db.sqlite3"),
+        STATIC_ROOT=str(root / "static"),
+        MEDIA_ROOT=str(root / "media"),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    scratch = Scratch(root, env, database="postgresql" if database_url else "sqlite")
+    try:
+        if database_url:
+            env["DATABASE_URL"] = create_postgres_database(database_url, scratch, log)
+        if redis_url:
+            check_redis(redis_url)
+            env["REDIS_URL"] = redis_url
+        log(f"Scratch environment in {root}")
+        migrate(env, scratch, log)
+        load_demo(env, scratch, log)
+        manage(env, ["collectstatic", "--noinput", *scratch.check_flags], "Collecting static files", log)
+    except BaseException:
+        cleanup(scratch, log)
+        raise
+    return scratch
+
+
+def create_postgres_database(url: str, scratch: Scratch, log) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise SetupError(f"--database-url must be a postgres:// URL, not {parts.scheme}://.")
+    try:
+        import psycopg
+    except ImportError as error:
+        raise SetupError("psycopg is missing: run make install first.") from error
+    scratch.admin_url = url
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH_DATABASE]
+            ).fetchone()
+            if exists:
+                log(f"Dropping {SCRATCH_DATABASE} left over from an earlier benchmark run")
+                connection.execute(f"DROP DATABASE {SCRATCH_DATABASE} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {SCRATCH_DATABASE}")
+    except psycopg.Error as error:
+        raise SetupError(
+            f"Could not create the scratch database {SCRATCH_DATABASE} through {redact(url)}: "
+            f"{str(error).strip().splitlines()[0]}. Is PostgreSQL running, and may that user create "
+            "databases? Fix that, or leave out --database-url to benchmark on SQLite."
+        ) from error
+    scratch.created_database = True
+    log(f"Created the scratch PostgreSQL database {SCRATCH_DATABASE}")
+    return urlunsplit(parts._replace(path="/" + SCRATCH_DATABASE))
+
+
+def drop_postgres_database(url: str, log) -> None:
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
+        log(f"Dropped the scratch database {SCRATCH_DATABASE}")
+    except psycopg.Error as error:
+        log(f"Could not drop {SCRATCH_DATABASE} ({error}); drop it by hand: DROP DATABASE {SCRATCH_DATABASE}")
+
+
+def check_redis(url: str) -> None:
+    try:
+        import redis
+    except ImportError as error:
+        raise SetupError("The redis package is missing: run make install first.") from error
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        raise SetupError(
+            f"Redis at {redact(url)} does not answer ({error}). Start Redis, or leave out --redis-url "
+            "to use the local-memory cache."
+        ) from error
+
+
+def migrate(env: dict[str, str], scratch: Scratch, log) -> None:
+    """`manage.py migrate`. On PostgreSQL, Django's check postgres.E005 (django.contrib.postgres missing
+    from INSTALLED_APPS, which Wagtail's search index fields want) is reported and skipped, so the
+    figures can still be taken; the settings need the fix."""
+    manage_py = str(REPO / "manage.py")
+    result = run_step(env, [manage_py, "migrate", "--noinput"], "Migrating the fresh database", log)
+    output = result.stdout + result.stderr
+    if result.returncode != 0 and "postgres.E005" in output and "SystemCheckError" in output:
+        note = (
+            "system check postgres.E005 fails: 'django.contrib.postgres' must be in INSTALLED_APPS on "
+            "PostgreSQL (fix the settings); the benchmark ran with --skip-checks"
+        )
+        log(f"warning: {note}")
+        scratch.notes.append(note)
+        scratch.check_flags = ["--skip-checks"]
+        result = run_step(
+            env, [manage_py, "migrate", "--noinput", "--skip-checks"], "Migrating without system checks", log
+        )
+    check(result, "migrate")
+
+
+def load_demo(env: dict[str, str], scratch: Scratch, log) -> None:
+    """`manage.py load_demo`; while demo files link to pages not written yet, bench/partial_demo.py."""
+    result = run_step(
+        env,
+        [str(REPO / "manage.py"), "load_demo", *scratch.check_flags],
+        "Loading the demo content (load_demo)",
+        log,
+    )
+    if result.returncode != 0 and "which no demo page has" in result.stdout + result.stderr:
+        reason = (result.stdout + result.stderr).strip().splitlines()[-1]
+        log(f"load_demo refused the demo files: {reason}")
+        script = str(Path(__file__).resolve().parent / "partial_demo.py")
+        result = run_step(env, [script], "Loading the demo without links to missing pages", log)
+        dropped = [line for line in result.stdout.splitlines() if line.startswith("left out")]
+        for line in dropped:
+            log(line)
+        scratch.notes.append(
+            f"demo loaded by bench/partial_demo.py: {len(dropped)} links to missing pages left out"
+        )
+    check(result, "load_demo")
+
+
+def manage(env: dict[str, str], arguments: list[str], what: str, log) -> None:
+    check(run_step(env, [str(REPO / "manage.py"), *arguments], what, log), " ".join(arguments))
+
+
+def run_step(env: dict[str, str], arguments: list[str], what: str, log) -> subprocess.CompletedProcess:
+    log(f"{what}…")
+    try:
+        return subprocess.run(
+            [sys.executable, *arguments],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise SetupError(f"{what} took over 15 minutes; stopped.") from error
+
+
+def check(result: subprocess.CompletedProcess, name: str) -> None:
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()
+        print("\n".join(output[-30:]), file=sys.stderr)
+        raise SetupError(
+            f"`manage.py {name}` failed (last lines above). Fix the cause, then run make bench again."
+        )
+
+
+def cleanup(scratch: Scratch, log) -> None:
+    if scratch.created_database:
+        drop_postgres_database(scratch.admin_url, log)
+        scratch.created_database = False
+    shutil.rmtree(scratch.root, ignore_errors=True)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
