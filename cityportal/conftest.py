@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from wagtail.models import Locale, Page
 
 from cityportal.core.sections import Section
+from cityportal.core.taskqueue import run_queued_tasks
 from cityportal.home.models import ContentPage, HomePage, SectionPage
 from cityportal.home.tests.factories import (
     ContentPageFactory,
@@ -29,6 +31,14 @@ class Portal:
     sections: dict[str, dict[str, SectionPage]] = field(default_factory=dict)  # section -> language -> page
     # A page under Work that exists only in Chinese and English, to test the switcher's fallback.
     guide: dict[str, ContentPage] = field(default_factory=dict)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # Outside a request Django would use LANGUAGE_CODE (Chinese); tests read English unless they
+    # choose a language (requests take theirs from the URL prefix).
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +81,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # and build their own tree; pytest-django runs them after the others.
     with django_db_blocker.unblock():
         build_portal()
+        # Saving pages queued Wagtail's search and reference index updates (core.taskqueue): run them,
+        # so the shared tree starts indexed and with an empty task queue.
+        run_queued_tasks()
 
 
 def load_portal() -> Portal:
@@ -87,3 +100,36 @@ def load_portal() -> Portal:
 @pytest.fixture
 def portal(db) -> Portal:
     return load_portal()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from cityportal.core.tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser_tools
+
+    require_browser_tools()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A tab for axe-core checks: CSP is bypassed so axe can be injected (CSP is tested elsewhere)."""
+    from cityportal.core.tests.browser import new_tab
+
+    context, tab = new_tab(browser, bypass_csp=True)
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The portal with the test tree, served on 127.0.0.1 in its own process."""
+    from cityportal.core.tests.browser import portal_server
+
+    with portal_server(tmp_path_factory.mktemp("portal")) as base_url:
+        yield base_url

@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cityportal.core import protection
 from cityportal.core import views as core_views
 from cityportal.core.sitemaps import PageSitemap
 
@@ -19,6 +20,9 @@ public_cache = cache_control(
 urlpatterns = [
     path("", core_views.language_redirect, name="language-redirect"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/live", core_views.liveness, name="healthz-live"),
+    path("api/v1/", include("cityportal.api.urls")),
+    path("form-challenge", protection.challenge_view, name="form-challenge"),
     path("robots.txt", public_cache(core_views.robots_txt), name="robots-txt"),
     path(
         "sitemap.xml",
@@ -43,6 +47,7 @@ if settings.DEBUG:
 
 # Public pages carry the language in the URL: /en/…, /ar/…, /zh-hans/…
 urlpatterns += i18n_patterns(
+    path("", include("cityportal.core.urls")),  # /<lang>/privacy/my-data/, before the page tree
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -12,10 +12,23 @@ import re
 TAG = re.compile(r"(<[^>]*>)")
 # A run that starts and ends with a Latin letter or digit, with spaces and punctuation inside.
 LATIN = r"A-Za-z0-9\u00C0-\u024F"
-LTR_RUN = re.compile(rf"[{LATIN}+@#][{LATIN} .,:;/@#&%+_=()'’\-–~]*[{LATIN})%]|[A-Za-z0-9]")
+LTR_RUN = re.compile(rf"[{LATIN}+@#/(][{LATIN} .,:;/@#&%+_=()'’\-–~]*[{LATIN})%/]|[A-Za-z0-9]")
 # Inside these elements nothing is wrapped.
 SKIP = {"script", "style", "bdi", "code", "pre", "textarea", "title", "option", "svg"}
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
+
+
+def isolate(match: re.Match) -> str:
+    """Wrap one run, leaving outside a bracket whose partner is not in the run."""
+    run = match.group(0)
+    before = after = ""
+    if run.startswith("(") and ")" not in run:
+        before, run = "(", run[1:]
+    if run.endswith(")") and "(" not in run:
+        run, after = run[:-1], ")"
+    if not run.strip("()/"):
+        return match.group(0)
+    return f"{before}<bdi>{run}</bdi>{after}"
 
 
 def isolate_ltr_runs(html: str) -> str:
@@ -39,5 +52,5 @@ def isolate_ltr_runs(html: str) -> str:
         if skipping or not LTR_RUN.search(piece):
             out.append(piece)
         else:
-            out.append(LTR_RUN.sub(lambda m: f"<bdi>{m.group(0)}</bdi>", piece))
+            out.append(LTR_RUN.sub(isolate, piece))
     return "".join(out)

@@ -5,9 +5,11 @@ import time
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import PortalSettings
+from .models.pages import VIEW_RESTRICTIONS_KEY
 from .templatetags.core_tags import SITE_VERSION_KEY
 
 
@@ -25,3 +27,9 @@ post_page_move.connect(bump_site_version, dispatch_uid="core-bump-on-move")
 @receiver(post_delete, sender=PortalSettings, dispatch_uid="core-bump-on-settings-delete")
 def settings_changed(**kwargs) -> None:
     bump_site_version()
+
+
+@receiver(post_save, sender=PageViewRestriction, dispatch_uid="core-restrictions-saved")
+@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="core-restrictions-deleted")
+def view_restrictions_changed(**kwargs) -> None:
+    cache.delete(VIEW_RESTRICTIONS_KEY)

@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
-from . import i18n
+from . import i18n, taskqueue
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,11 @@ def cache_status() -> str:
 
 @require_safe
 def healthz(request):
-    """Readiness: 200 while the database answers (a failed cache only degrades), 503 otherwise."""
+    """Readiness: 200 while the database answers (a failed cache only degrades), 503 otherwise.
+
+    `oldest_task_age` is the age in seconds of the oldest waiting background task (0 when none
+    waits, null when the database is down): it grows when no worker runs.
+    """
     checks = {"database": database_status(), "cache": cache_status()}
     if checks["database"] != "ok":
         status, code = "error", 503
@@ -62,7 +66,25 @@ def healthz(request):
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
-    response = JsonResponse({"status": status, "checks": checks}, status=code)
+    age = oldest_task_age() if checks["database"] == "ok" else None
+    response = JsonResponse({"status": status, "checks": checks, "oldest_task_age": age}, status=code)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def oldest_task_age() -> int | None:
+    try:
+        return taskqueue.oldest_waiting_task_age()
+    except Exception:  # noqa: BLE001 - the queue's age is informative; readiness does not depend on it
+        logger.exception("Health check: could not read the task queue")
+        return None
+
+
+@require_safe
+def liveness(request):
+    """Liveness: the process answers requests. No database or cache access, so an outage of either
+    makes the instance unready (/healthz) without getting a healthy process restarted."""
+    response = JsonResponse({"status": "ok"})
     patch_cache_control(response, no_store=True)
     return response
 

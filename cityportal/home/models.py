@@ -1,5 +1,7 @@
 """The page types every language tree is built from: a home page, six sections, content pages."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +55,19 @@ class HomePage(PortalPage):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Find a deep page by its URL path in one query instead of one query per level.
+
+        Wagtail routes level by level (two queries each). Pages that route their own sub-paths
+        (no page has that URL path) fall back to Wagtail's routing.
+        """
+        if len(path_components) > 1:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = Page.objects.filter(url_path=url_path, locale_id=self.locale_id).first()
+            if page is not None:
+                return page.specific.route(request, [])
+        return super().route(request, path_components)
+
     def link_list(self, stream) -> list[dict]:
         """Shortcut blocks as links to the pages' versions in this page's language (one query)."""
         blocks = [block.value for block in stream if block.value["page"] is not None]
@@ -67,8 +82,9 @@ class HomePage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["shortcuts"] = self.link_list(self.shortcuts)
-        context["contact_links"] = self.link_list(self.contact_links)
+        # Callables: the template evaluates them only when its cached fragment is rebuilt.
+        context["shortcuts"] = partial(self.link_list, self.shortcuts)
+        context["contact_links"] = partial(self.link_list, self.contact_links)
         context["sections"] = SectionPage.objects.child_of(self).live().in_menu()
         context["latest"] = (
             ContentPage.objects.descendant_of(self)

@@ -4,6 +4,7 @@ Every environment variable the portal reads is read here or in production.py, an
 docs/environment.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -23,6 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "cityportal.core",
     "cityportal.home",
+    "cityportal.api",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # the API framework: its Swagger UI templates and static files, served locally
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -109,7 +113,19 @@ else:
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")  # Wagtail's search needs it there (postgres.E005)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks -----------------------------------------------------------------------------
+# Django's tasks framework with the database backend: the queue is a table in the database above
+# (SQLite or PostgreSQL), run by `manage.py db_worker` (`make run` starts one). ADR 007.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Cache and sessions ---------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -203,6 +219,13 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Beijing International (sample) <noreply@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outgoing email is queued and sent by a task (core/services/messaging.py): a failed send is retried
+# after 1, 2, 4, 8… minutes (at most an hour apart) and marked failed after EMAIL_MAX_ATTEMPTS.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_BASE_DELAY = 60  # seconds
+EMAIL_RETRY_MAX_DELAY = 3600  # seconds
+# SMS: a dotted path to a core.sms.SmsBackend. The default writes messages to the console.
+SMS_BACKEND = env.str("SMS_BACKEND", default="cityportal.core.sms.ConsoleSmsBackend")
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "cityportal"
@@ -213,6 +236,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILREDIRECTS_AUTO_CREATE = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# HEIC (phone photos) is accepted and stored as JPEG; originals lose their EXIF on upload
+# (core.images, ADR 012).
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "heic", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # The portal reaches no external service.
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
@@ -242,13 +269,60 @@ SECURE_CSP = {
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
+# --- Anonymous form protection (core.protection, ADR 009) -----------------------------------------
+# Switches for load benchmarks only: `check --deploy` reports an error when either is off unless
+# BENCHMARK_MODE is on too. The same-origin check cannot be switched off.
+RATE_LIMITS = env.bool("RATE_LIMITS", default=True)
+BOT_CHECKS = env.bool("BOT_CHECKS", default=True)  # honeypot and proof-of-work
+BENCHMARK_MODE = env.bool("BENCHMARK_MODE", default=False)
+# Proxies in front of the portal that each append to X-Forwarded-For; 0: REMOTE_ADDR is the visitor.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Proof-of-work: a browser tries on average half this many SHA-256 hashes (well under a second on a
+# phone); a challenge can be used once, within this many seconds.
+BOT_CHALLENGE_MAX_NUMBER = 50_000
+BOT_CHALLENGE_TTL = 20 * 60
+
+# --- Privacy: retention periods and the security log (docs/privacy.md, ADR 011) ---------------------
+# How long each class of personal data is kept; the daily job `purge-expired-personal-data` deletes or
+# anonymises what is older. Each period can be overridden with RETENTION_<CLASS>_DAYS. The privacy
+# notice (home/demo/pages/privacy.toml) states these periods: change both together.
+RETENTION_DEFAULT_DAYS = {
+    "bookings": 180,  # after the appointment date
+    "questions": 730,  # after the question was sent
+    "question_attachments": 730,  # deleted with their question
+    "feedback_text": 365,
+    "email_subscriptions": 30,  # after unsubscribing, or after an unconfirmed sign-up
+    "wechat_followers": 30,  # after unfollowing
+    "analytics_aggregates": 730,  # totals only; no personal data, kept for comparisons
+    "outbound_emails": 90,  # sent or failed emails, after sending
+    # The Cybersecurity Law (art. 21) asks for network logs to be kept no less than six months; six
+    # calendar months can be 184 days, so this is a minimum, not a maximum (checked: core.E101).
+    "security_logs": 184,
+}
+RETENTION = {
+    data_class: timedelta(days=env.int(f"RETENTION_{data_class.upper()}_DAYS", default=days))
+    for data_class, days in RETENTION_DEFAULT_DAYS.items()
+}
+# Security and access events (admin logins, data requests, purges) as JSON lines, one file per UTC
+# day, mode 0640, apart from any analytics. These logs may hold IP addresses; analytics never do.
+SECURITY_LOG_DIR = env.str("SECURITY_LOG_DIR", default=str(BASE_DIR / "var" / "log"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"security_json": {"()": "cityportal.core.security_log.JsonLinesFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_file": {
+            "class": "cityportal.core.security_log.DailyFileHandler",
+            "formatter": "security_json",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "django_redis": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Never propagated to the root logger, so security events stay out of other logs.
+        "security": {"handlers": ["security_file"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -1,14 +1,22 @@
 """The base of every public page type."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from ..navigation import page_family
+
+VIEW_RESTRICTIONS_KEY = "cityportal:any-view-restriction"
+
+
+def view_restrictions_exist() -> bool:
+    return cache.get_or_set(VIEW_RESTRICTIONS_KEY, PageViewRestriction.objects.exists, timeout=None)
+
 
 ASCII_SLUG = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -48,6 +56,14 @@ class PortalPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["family"] = page_family(self, request)
         return context
+
+    def get_view_restrictions(self):
+        # Wagtail checks restrictions on every page view (two queries). A public portal rarely has
+        # any, so a cached "none exist anywhere" answer skips them; core.signals clears it when a
+        # restriction is saved or deleted.
+        if not view_restrictions_exist():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary

@@ -7,9 +7,11 @@ settings changes), so a page view normally costs no query for them.
 from dataclasses import dataclass
 
 from django import template
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from cityportal.core.models import PortalSettings
+from cityportal.core.navigation import localized_pages
 
 register = template.Library()
 
@@ -24,7 +26,14 @@ class Chrome:
 
 @register.simple_tag(takes_context=True)
 def portal_chrome(context) -> Chrome:
+    """Built at most once per request (the header and footer fragments may both need it)."""
     request = context["request"]
+    if not hasattr(request, "_portal_chrome"):
+        request._portal_chrome = build_chrome(request, get_language())
+    return request._portal_chrome
+
+
+def build_chrome(request, language: str) -> Chrome:
     site = Site.find_for_request(request)
     if site is None:
         return Chrome(None, [], None, [])
@@ -34,11 +43,13 @@ def portal_chrome(context) -> Chrome:
     )
     portal_settings = PortalSettings.for_site(site)
     wanted = [(label, page_id) for label, page_id in portal_settings.footer_link_pages() if page_id]
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=[page_id for _label, page_id in wanted])}
-    footer_links = []
-    for label, page_id in wanted:
-        if page_id in pages:
-            footer_links.append((label, pages[page_id].localized))
+    pages = list(
+        Page.objects.filter(pk__in=[page_id for _label, page_id in wanted]).only(
+            "id", "translation_key", "path", "depth", "url_path", "title", "locale_id"
+        )
+    )
+    translated = localized_pages(pages, language)
+    footer_links = [(label, translated[page_id]) for label, page_id in wanted if page_id in translated]
     return Chrome(home, sections, portal_settings, footer_links)
 
 

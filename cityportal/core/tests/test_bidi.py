@@ -29,3 +29,11 @@ def test_the_filter_only_acts_on_right_to_left_pages():
         assert template.render(Context()) == "رقم <bdi>12345</bdi>"
     with translation.override("en"):
         assert template.render(Context()) == "رقم 12345"
+
+
+def test_paths_and_bracketed_runs_are_isolated_whole():
+    assert isolate_ltr_runs("<p>الصفحة (/ar/privacy/my-data/) هنا</p>") == (
+        "<p>الصفحة <bdi>(/ar/privacy/my-data/)</bdi> هنا</p>"
+    )
+    assert isolate_ltr_runs("<p>مطار (PEK) و(نموذج)</p>") == "<p>مطار <bdi>(PEK)</bdi> و(نموذج)</p>"
+    assert isolate_ltr_runs("<p>الرقم 12345) هنا</p>") == "<p>الرقم <bdi>12345</bdi>) هنا</p>"

@@ -21,7 +21,11 @@ CLOSED_PORT_REDIS = {
 def test_healthy(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok"},
+        "oldest_task_age": 0,
+    }
     assert "no-store" in response["Cache-Control"]
 
 

@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cityportal.core.models import PortalSettings
+from cityportal.core.services.calendar import seed_calendar_year
 from cityportal.home.demo.loader import DemoContentError, DemoLoader, read_pages, with_ancestors
 from cityportal.home.models import HomePage
 
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             ) from error
         self.configure_settings(loader.pages_by_slug)
         self.ensure_admin()
+        self.seed_holiday_calendar()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {report.created} pages created, {report.updated} updated, "
@@ -85,3 +88,10 @@ class Command(BaseCommand):
         user_model = get_user_model()
         if not user_model.objects.filter(username=DEMO_ADMIN).exists():
             user_model.objects.create_superuser(DEMO_ADMIN, "admin@example.org", DEMO_PASSWORD)
+
+    def seed_holiday_calendar(self) -> None:
+        """This year and the next, confirmed so that demo bookings work (a real site confirms by hand)."""
+        this_year = timezone.localdate().year
+        for year in (this_year, this_year + 1):
+            seed_calendar_year(year, confirmed=True)
+        self.stdout.write(f"  Holiday calendar {this_year}–{this_year + 1} seeded and confirmed (demo only).")
