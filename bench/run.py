@@ -10,7 +10,7 @@ Run it with `make bench` (or `.venv/bin/python bench/run.py --help` for the opti
 2. counts the database queries of one view of each page in this process (Django's test client),
    with the cache just emptied ("cold") and filled ("warm");
 3. starts gunicorn (sync workers, 2 by default) on a free 127.0.0.1 port, with no page or HTTP cache
-   in front; only the header and footer fragment caches of base.html are in use;
+   in front; only fragment caches and cached lookups keyed by the site version are in use;
 4. for the home page and the `work` section in English, Arabic and Simplified Chinese (those that
    exist in the demo): warms up, then measures the workers' CPU time over sequential requests
    (user + system, from /proc/<pid>/stat) and the latency and throughput at 2 concurrent connections;
@@ -23,13 +23,8 @@ benchmark deletes the keys under the portal's prefix (`cityportal:`) in that Red
 the cache and to clean up: give it a database nothing else uses. --show-sql prints the SQL of each
 warm page view grouped by shape (the JSON has the SQL of the cold and warm views).
 
-Two stopgaps, both announced in the output and the JSON "notes": while the demo files still link to
-pages nobody has written yet, the demo is loaded by bench/partial_demo.py (load_demo without those
-links); and when PostgreSQL fails only Django's system check postgres.E005, the set-up commands run
-with --skip-checks.
-
 Modules: scratch.py (the throw-away portal), server.py (gunicorn, /proc CPU times), load.py (request
-loops), queries.py (in-process query counts), partial_demo.py (the stopgap above).
+loops), queries.py (in-process query counts).
 """
 
 import argparse
@@ -52,7 +47,17 @@ from server import Gunicorn, gunicorn_path
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 PAGES = [("home", "/{language}/"), ("work", "/{language}/work/")]
 LANGUAGES = ["en", "ar", "zh-hans"]
-FRAGMENT_CACHES = ["portal_header", "portal_footer"]
+# Template fragments (portal_header, portal_footer, home_main, section_children, content_children)
+# and cached lookups (the Site, each page's family), all keyed by the site version (ADR 006).
+FRAGMENT_CACHES = [
+    "portal_header",
+    "portal_footer",
+    "home_main",
+    "section_children",
+    "content_children",
+    "site lookup",
+    "page family",
+]
 CPU_AIM_MS = 10.0
 
 

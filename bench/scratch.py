@@ -51,7 +51,6 @@ class Scratch:
     database: str  # "sqlite" or "postgresql"
     admin_url: str = ""  # PostgreSQL server to drop the scratch database on
     created_database: bool = False
-    check_flags: list[str] = field(default_factory=list)  # ["--skip-checks"] when only E005 fails
     notes: list[str] = field(default_factory=list)
 
 
@@ -80,7 +79,7 @@ def prepare(database_url: str, redis_url: str, log) -> Scratch:
         log(f"Scratch environment in {root}")
         migrate(env, scratch, log)
         load_demo(env, scratch, log)
-        manage(env, ["collectstatic", "--noinput", *scratch.check_flags], "Collecting static files", log)
+        manage(env, ["collectstatic", "--noinput"], "Collecting static files", log)
     except BaseException:
         cleanup(scratch, log)
         raise
@@ -142,46 +141,17 @@ def check_redis(url: str) -> None:
 
 
 def migrate(env: dict[str, str], scratch: Scratch, log) -> None:
-    """`manage.py migrate`. On PostgreSQL, Django's check postgres.E005 (django.contrib.postgres missing
-    from INSTALLED_APPS, which Wagtail's search index fields want) is reported and skipped, so the
-    figures can still be taken; the settings need the fix."""
-    manage_py = str(REPO / "manage.py")
-    result = run_step(env, [manage_py, "migrate", "--noinput"], "Migrating the fresh database", log)
-    output = result.stdout + result.stderr
-    if result.returncode != 0 and "postgres.E005" in output and "SystemCheckError" in output:
-        note = (
-            "system check postgres.E005 fails: 'django.contrib.postgres' must be in INSTALLED_APPS on "
-            "PostgreSQL (fix the settings); the benchmark ran with --skip-checks"
-        )
-        log(f"warning: {note}")
-        scratch.notes.append(note)
-        scratch.check_flags = ["--skip-checks"]
-        result = run_step(
-            env, [manage_py, "migrate", "--noinput", "--skip-checks"], "Migrating without system checks", log
-        )
-    check(result, "migrate")
+    check(
+        run_step(env, [str(REPO / "manage.py"), "migrate", "--noinput"], "Migrating the fresh database", log),
+        "migrate",
+    )
 
 
 def load_demo(env: dict[str, str], scratch: Scratch, log) -> None:
-    """`manage.py load_demo`; while demo files link to pages not written yet, bench/partial_demo.py."""
-    result = run_step(
-        env,
-        [str(REPO / "manage.py"), "load_demo", *scratch.check_flags],
-        "Loading the demo content (load_demo)",
-        log,
+    check(
+        run_step(env, [str(REPO / "manage.py"), "load_demo"], "Loading the demo content (load_demo)", log),
+        "load_demo",
     )
-    if result.returncode != 0 and "which no demo page has" in result.stdout + result.stderr:
-        reason = (result.stdout + result.stderr).strip().splitlines()[-1]
-        log(f"load_demo refused the demo files: {reason}")
-        script = str(Path(__file__).resolve().parent / "partial_demo.py")
-        result = run_step(env, [script], "Loading the demo without links to missing pages", log)
-        dropped = [line for line in result.stdout.splitlines() if line.startswith("left out")]
-        for line in dropped:
-            log(line)
-        scratch.notes.append(
-            f"demo loaded by bench/partial_demo.py: {len(dropped)} links to missing pages left out"
-        )
-    check(result, "load_demo")
 
 
 def manage(env: dict[str, str], arguments: list[str], what: str, log) -> None:

@@ -1,7 +1,11 @@
 """Response headers every public page needs: HTTP caching rules and the admin's own CSP."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.cache import patch_cache_control
+from wagtail.models import Site
+
+from .site_version import site_version
 
 # The admin and logged-in areas are never shared through an HTTP cache.
 PRIVATE_PREFIXES = ("/admin/", "/django-admin/")
@@ -22,6 +26,7 @@ ADMIN_CSP = {
 }
 
 CACHEABLE_STATUSES = {200, 301, 404, 410}
+PAGE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def is_private_path(path: str) -> bool:
@@ -70,3 +75,29 @@ class AdminContentSecurityPolicyMiddleware:
         if is_private_path(request.path):
             response._csp_config = ADMIN_CSP
         return response
+
+
+class CachedSiteMiddleware:
+    """Look up the Wagtail Site for a host once per site version instead of once per request.
+
+    Wagtail keeps the Site it finds on `request._wagtail_site`; filling that attribute from the
+    shared cache saves the lookup query (about a fifth of a page's server time). The key carries the
+    site version, which core.signals changes whenever a Site or a page is saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Only Wagtail's pages (under a language prefix) need the Site; the API, health checks and
+        # the admin don't pay for it.
+        if request.path.split("/", 2)[1] in PAGE_LANGUAGES:
+            key = f"cityportal:site:{site_version()}:{request._get_raw_host()}:{request.get_port()}"
+            site = cache.get(key)
+            if site is None:
+                site = Site._find_for_request(request)  # Wagtail's own lookup (private, hence pinned)
+                if site is not None:
+                    site.root_page  # noqa: B018 - fetched now so the cached copy carries it
+                    cache.set(key, site, timeout=600)
+            request._wagtail_site = site
+        return self.get_response(request)

@@ -7,10 +7,12 @@ with a sub-select fetches every translation of the page and of each ancestor.
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Subquery
 from wagtail.models import Page, Site
 
 from . import i18n
+from .site_version import site_version
 
 ROOT_DEPTH = 1  # Wagtail's invisible tree root; language home pages sit at depth 2.
 
@@ -130,3 +132,15 @@ def localized_pages(pages: list[Page], language: str) -> dict[int, Page]:
         .only("id", "title", "path", "depth", "url_path", "translation_key", "locale__language_code")
     }
     return {page.pk: translated.get(page.translation_key, page) for page in pages}
+
+
+def cached_page_family(page: Page, request) -> PageFamily:
+    """page_family, kept in the cache until the site version changes (not for previews)."""
+    if getattr(request, "is_preview", False):
+        return page_family(page, request)
+    key = f"cityportal:family:{site_version()}:{page.pk}:{request.scheme}:{request.get_host()}"
+    family = cache.get(key)
+    if family is None:
+        family = page_family(page, request)
+        cache.set(key, family, timeout=600)
+    return family

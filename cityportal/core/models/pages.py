@@ -9,7 +9,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from ..navigation import page_family
+from ..navigation import cached_page_family
 
 VIEW_RESTRICTIONS_KEY = "cityportal:any-view-restriction"
 
@@ -54,7 +54,7 @@ class PortalPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["family"] = page_family(self, request)
+        context["family"] = cached_page_family(self, request)
         return context
 
     def get_view_restrictions(self):

@@ -1,6 +1,5 @@
 """Template tags every public page uses: language versions, locale formatting, Beijing time."""
 
-import time
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,17 +9,16 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import i18n, navigation
 from ..bidi import isolate_ltr_runs
+from ..site_version import site_version
 
 register = template.Library()
 
 BEIJING = ZoneInfo(settings.TIME_ZONE)
-SITE_VERSION_KEY = "cityportal:site-version"
 
 
 def _babel_locale() -> str:
@@ -88,10 +86,7 @@ def localized(page):
     return page.localized
 
 
-@register.simple_tag
-def site_version() -> int:
-    """Changes whenever a page is published, moved or deleted, so cached fragments are rebuilt."""
-    return cache.get_or_set(SITE_VERSION_KEY, time.time_ns, timeout=None)
+register.simple_tag(site_version, name="site_version")
 
 
 @register.filter(is_safe=True)

@@ -19,10 +19,9 @@ handler500 = "cityportal.core.views.server_error"
 
 @pytest.mark.urls("cityportal.core.tests.test_error_pages")
 @pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("ja", "ltr"), ("zh-hans", "ltr")])
-def test_server_error_page_is_localised_and_touches_no_database(client, db, language, direction):
+def test_server_error_page_is_localised_and_touches_no_database(client, rf, db, language, direction):
     client.raise_request_exception = False
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/{language}/broken/")
+    response = client.get(f"/{language}/broken/")
     assert response.status_code == 500
     html = response.content.decode()
     lang = "zh-Hans" if language == "zh-hans" else language
@@ -31,6 +30,8 @@ def test_server_error_page_is_localised_and_touches_no_database(client, db, lang
         title = translation.gettext("Service temporarily unavailable")
     assert title != "Service temporarily unavailable"
     assert title in html
+    with CaptureQueriesContext(connection) as queries:  # the database may be what failed
+        assert server_error(rf.get(f"/{language}/broken/")).status_code == 500
     assert len(queries) == 0
 
 

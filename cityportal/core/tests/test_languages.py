@@ -95,3 +95,13 @@ def test_arabic_not_found_page_is_right_to_left(client, portal):
     response = client.get("/ar/missing-page/")
     assert response.status_code == 404
     assert '<html lang="ar" dir="rtl">' in response.content.decode()
+
+
+def test_switcher_follows_a_new_translation_at_once(client, portal):
+    from cityportal.home.tests.factories import translate
+
+    assert '<a href="/ar/work/" hreflang="ar"' in client.get("/en/work/work-permit/").content.decode()
+    translate(portal.guide["zh-hans"], "ar", title="تصريح العمل")  # publishing changes the site version
+    html = client.get("/en/work/work-permit/").content.decode()
+    assert '<a href="/ar/work/work-permit/" hreflang="ar"' in html
+    assert 'hreflang="ar" href="http://testserver/ar/work/work-permit/"' in html
