@@ -60,7 +60,8 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            f"Admin: http://127.0.0.1:8000/admin/ — user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
+            f"Admin: /admin/ on the portal (http://127.0.0.1:8000/admin/ with make run) — "
+            f"user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
             "(demo only: change it)."
         )
 
