@@ -322,6 +322,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "django_redis": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # The task worker logs each task's progress itself; not propagating avoids printing it twice.
+        "django.tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Never propagated to the root logger, so security events stay out of other logs.
         "security": {"handlers": ["security_file"], "level": "INFO", "propagate": False},
     },
