@@ -288,7 +288,7 @@ def test_allowlisted_words_and_strings_without_letters_may_stay_english(tmp_path
 
 
 def test_msgfmt_reports_a_lost_placeholder(tmp_path):
-    path = broken_copy(tmp_path, "ru", "In %(section)s", msgstr="В разделе")
+    path = broken_copy(tmp_path, "ru", "In the %(section)s section", msgstr="В разделе")
     assert any("section" in problem for problem in msgfmt_errors(path))
 
 
