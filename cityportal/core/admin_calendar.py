@@ -6,24 +6,20 @@ Every change goes through core.services.calendar and is written to the admin's h
 """
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
-from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
 
+from cityportal.core.admin_views import ConfirmObjectActionView
 from cityportal.core.models import CalendarDay, CalendarYear
 from cityportal.core.services.calendar import (
     check_calendar_day,
@@ -98,36 +94,28 @@ class CalendarYearCreateView(CreateView):
         return calendar_year
 
 
-class CalendarYearConfirmView(
-    PermissionCheckedMixin, BaseObjectMixin, WagtailAdminTemplateMixin, TemplateView
-):
+class CalendarYearConfirmView(ConfirmObjectActionView):
     """Shows what the year holds and confirms it on POST."""
 
     model = CalendarYear
-    permission_required = "change"
     template_name = "core/admin/calendar_year_confirm.html"
     page_title = _("Confirm holiday calendar")
     header_icon = "date"
-
-    def get_page_subtitle(self):
-        return str(self.object)
+    index_url_name = "calendar_year:index"
+    log_title = _("Confirmed")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
         context["days"] = self.object.days.order_by("date")
         context["days_url"] = reverse("calendar_day:index") + f"?year={self.object.pk}"
-        context["cancel_url"] = reverse("calendar_year:index")
         return context
 
-    def post(self, request, *args, **kwargs):
-        calendar_year = confirm_calendar_year(self.object.year, user=request.user)
-        log(calendar_year, "wagtail.edit", user=request.user, title=gettext("Confirmed"))
-        messages.success(
-            request,
-            gettext("The holiday calendar of %(year)s is confirmed.") % {"year": calendar_year.year},
-        )
-        return redirect("calendar_year:index")
+    def perform(self, calendar_year):
+        return confirm_calendar_year(calendar_year.year, user=self.request.user)
+
+    def success_message(self, calendar_year) -> str:
+        return gettext("The holiday calendar of %(year)s is confirmed.") % {"year": calendar_year.year}
 
 
 class CalendarYearViewSet(ModelViewSet):

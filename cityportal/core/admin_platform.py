@@ -6,22 +6,17 @@ edit or delete views are routed). Seeing them needs `core.view_scheduledjobrun` 
 """
 
 import django_filters
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.log_actions import log
 
+from cityportal.core.admin_views import ConfirmObjectActionView
 from cityportal.core.models import OutboundEmail, ScheduledJobRun
 from cityportal.core.services.messaging import retry_email
 
@@ -104,31 +99,21 @@ class UndeliveredEmailIndexView(IndexView):
         return buttons
 
 
-class RetryEmailView(PermissionCheckedMixin, BaseObjectMixin, WagtailAdminTemplateMixin, TemplateView):
+class RetryEmailView(ConfirmObjectActionView):
     """Asks for confirmation, and on POST starts the message's attempts over."""
 
     model = OutboundEmail
-    permission_required = "change"
     template_name = "core/admin/outbound_email_retry.html"
     page_title = _("Retry email")
     header_icon = "mail"
+    index_url_name = "outbound_email:index"
+    log_title = _("Retried")
 
-    def get_page_subtitle(self):
-        return str(self.object)
+    def perform(self, email):
+        return retry_email(email)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = reverse("outbound_email:index")
-        return context
-
-    def post(self, request, *args, **kwargs):
-        email = retry_email(self.object)
-        log(email, "wagtail.edit", user=request.user, title=gettext("Retried"))
-        messages.success(
-            request,
-            gettext("“%(subject)s” will be sent again shortly.") % {"subject": email.subject},
-        )
-        return redirect("outbound_email:index")
+    def success_message(self, email) -> str:
+        return gettext("“%(subject)s” will be sent again shortly.") % {"subject": email.subject}
 
 
 class UndeliveredEmailViewSet(ReadOnlyModelViewSet):

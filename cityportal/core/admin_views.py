@@ -1,0 +1,44 @@
+"""Admin views shared by the platform's admin screens."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.log_actions import log
+
+
+class ConfirmObjectActionView(
+    PermissionCheckedMixin, BaseObjectMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """Show one object and what an action will do; on POST run it through a service, log it in the
+    object's history, say so, and go back to the listing.
+
+    Subclasses set `model`, `template_name`, `page_title`, `header_icon`, `index_url_name` and
+    `log_title`, and implement `perform(obj) -> obj` and `success_message(obj) -> str`.
+    """
+
+    permission_required = "change"
+    index_url_name = ""
+    log_title = ""
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = reverse(self.index_url_name)
+        return context
+
+    def perform(self, obj):
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = self.perform(self.object)
+        log(obj, "wagtail.edit", user=request.user, title=str(self.log_title))
+        messages.success(request, self.success_message(obj))
+        return redirect(self.index_url_name)
