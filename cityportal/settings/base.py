@@ -22,8 +22,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # translated columns for offices and departments; must precede the apps it patches
     "cityportal.core",
     "cityportal.home",
+    "cityportal.procedures",
     "cityportal.api",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -173,6 +175,11 @@ LANGUAGES = [
 FALLBACK_LANGUAGE_CODE = "en"
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Language-neutral records (offices, departments) keep their texts in one column per language
+# (core/translation.py); an empty translation reads as English, then as the Chinese source.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans"), "en": ("zh-hans",), "zh-hans": ("en",)}
+MODELTRANSLATION_AUTO_POPULATE = False
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,17 @@
+"""The procedures app's models; each concern has its own module."""
+
+from .audiences import Audience, AudienceTag
+from .finder import FinderPage
+from .guides import FeeKind, ProcedureIndexPage, ProcedurePage
+from .journeys import JourneyIndexPage, JourneyPage
+
+__all__ = [
+    "Audience",
+    "AudienceTag",
+    "FeeKind",
+    "FinderPage",
+    "JourneyIndexPage",
+    "JourneyPage",
+    "ProcedureIndexPage",
+    "ProcedurePage",
+]
