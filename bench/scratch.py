@@ -5,6 +5,7 @@ SQLite by default (a file in the temp dir). With a PostgreSQL URL, a scratch dat
 only used to connect (never written to, and never the `test` database).
 """
 
+import base64
 import os
 import secrets
 import shutil
@@ -22,6 +23,8 @@ SETTINGS_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
     "DEBUG",
     "SECRET_KEY",
+    "PERSONAL_DATA_KEYS",
+    "BLIND_INDEX_KEY",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "SQLITE_PATH",
@@ -61,6 +64,8 @@ def prepare(database_url: str, redis_url: str, log) -> Scratch:
         DJANGO_SETTINGS_MODULE="cityportal.settings.production",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
+        PERSONAL_DATA_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # a Fernet key
+        BLIND_INDEX_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
         SQLITE_PATH=str(root / "db.sqlite3"),

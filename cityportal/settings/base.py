@@ -18,6 +18,10 @@ DEBUG = env.bool("DEBUG", default=False)
 # A development-only key. production.py refuses to start with it.
 INSECURE_DEFAULT_SECRET_KEY = "django-insecure-cityportal-development-key-never-use-in-production"  # noqa: S105 - refused in production
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
+# Sensitive personal data (document numbers) is encrypted under these keys (core/crypto.py): the
+# first encrypts, all decrypt. Outside production they default to keys derived from SECRET_KEY.
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -26,6 +30,7 @@ INSTALLED_APPS = [
     "cityportal.core",
     "cityportal.home",
     "cityportal.procedures",
+    "cityportal.appointments",
     "cityportal.api",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales

@@ -10,13 +10,26 @@ import pytest
 from django.conf import settings
 
 STRONG_KEY = secrets.token_urlsafe(64)
+PERSONAL_DATA = {
+    "PERSONAL_DATA_KEYS": "Jt0t0t0dMqF3lQmWc1Vn6Wl1rq2qkR2rX1g0b3Zy9yY=",
+    "BLIND_INDEX_KEY": secrets.token_urlsafe(48),
+}
 
 
 def run_manage(*args, **env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "PERSONAL_DATA_KEYS",
+            "BLIND_INDEX_KEY",
+        }
     }
     env.update(DJANGO_SETTINGS_MODULE="cityportal.settings.production", ALLOWED_HOSTS="portal.example.org")
     env.update(env_overrides)
@@ -47,6 +60,7 @@ def test_production_passes_the_deployment_checks(database_url):
         "--fail-level",
         "WARNING",
         SECRET_KEY=STRONG_KEY,
+        **PERSONAL_DATA,
         EMAIL_URL="smtp+tls://mailer:pw@127.0.0.1:587",
         DATABASE_URL=database_url,
     )
@@ -55,6 +69,12 @@ def test_production_passes_the_deployment_checks(database_url):
 
 
 def test_production_without_a_real_mail_server_is_reported():
-    result = run_manage("check", "--deploy", SECRET_KEY=STRONG_KEY)
+    result = run_manage("check", "--deploy", SECRET_KEY=STRONG_KEY, **PERSONAL_DATA)
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+def test_production_refuses_to_start_without_keys_for_personal_data():
+    result = run_manage("check", SECRET_KEY=STRONG_KEY)
+    assert result.returncode != 0
+    assert "PERSONAL_DATA_KEYS and BLIND_INDEX_KEY must be set" in result.stderr
