@@ -4,6 +4,7 @@ from .audiences import Audience, AudienceTag
 from .finder import FinderPage
 from .guides import FeeKind, ProcedureIndexPage, ProcedurePage
 from .journeys import JourneyIndexPage, JourneyPage
+from .upkeep import LinkCheckResult, LinkProblem, ReviewReminder
 
 __all__ = [
     "Audience",
@@ -12,6 +13,9 @@ __all__ = [
     "FinderPage",
     "JourneyIndexPage",
     "JourneyPage",
+    "LinkCheckResult",
+    "LinkProblem",
     "ProcedureIndexPage",
     "ProcedurePage",
+    "ReviewReminder",
 ]
