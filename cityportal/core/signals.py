@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .models import PortalSettings
+from .models import Department, Office, OfficeHours, PortalSettings
 from .models.pages import VIEW_RESTRICTIONS_KEY
 from .site_version import bump_site_version
 
@@ -21,6 +21,13 @@ post_page_move.connect(bump_site_version, dispatch_uid="core-bump-on-move")
 @receiver(post_delete, sender=PortalSettings, dispatch_uid="core-bump-on-settings-delete")
 def settings_changed(**kwargs) -> None:
     bump_site_version()
+
+
+# Offices and departments are shown inside cached page fragments (guides, appointments), so an
+# edit of their hours, phone or address must reach those pages at once, as a publish does.
+for model in (Department, Office, OfficeHours):
+    post_save.connect(bump_site_version, sender=model, dispatch_uid=f"core-bump-on-{model.__name__}")
+    post_delete.connect(bump_site_version, sender=model, dispatch_uid=f"core-bump-on-{model.__name__}-delete")
 
 
 @receiver(post_save, sender=PageViewRestriction, dispatch_uid="core-restrictions-saved")

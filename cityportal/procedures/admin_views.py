@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.views.reports import ReportView
@@ -60,6 +61,11 @@ class ProcedureGuidesFilterSet(PageFilterSet):
         fields = []
 
 
+class PageEditorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy_registry.get_by_type(Page).user_has_permission(request.user, "change")
+
+
 class ProcedureGuidesViewSet(PageListingViewSet):
     """Every guide in one flat list, filterable by language, department and section."""
 
@@ -74,6 +80,9 @@ class ProcedureGuidesViewSet(PageListingViewSet):
         Column("item_code", label=_("Item code"), sort_key="item_code"),
         Column("department", label=_("Responsible department")),
     ]
+
+    # Shown only to page editors: appointment staff, who have no page rights, never see it.
+    menu_item_class = PageEditorsMenuItem
 
 
 # Guides due for review

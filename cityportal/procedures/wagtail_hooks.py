@@ -3,11 +3,13 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
-from .admin_views import BrokenLinksReportView, GuidesDueReportView, ProcedureGuidesViewSet
+from .admin_views import (
+    BrokenLinksReportView,
+    GuidesDueReportView,
+    PageEditorsMenuItem,
+    ProcedureGuidesViewSet,
+)
 
 report_urls = [
     path("guides-due-for-review/", GuidesDueReportView.as_view(), name="guides_due"),
@@ -26,11 +28,6 @@ report_urls = [
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [path("reports/guides/", include((report_urls, "procedures_reports")))]
-
-
-class PageEditorsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return policy_registry.get_by_type(Page).user_has_permission(request.user, "change")
 
 
 @hooks.register("register_reports_menu_item")

@@ -45,14 +45,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def portal_server(directory: Path, settings_module: str = "cityportal.settings.test"):
-    """Migrate a fresh SQLite file, build the test tree, serve it; yield the base URL."""
+def portal_server(
+    directory: Path, settings_module: str = "cityportal.settings.test", build: str = BUILD_TREE
+):
+    """Migrate a fresh SQLite file, build the test tree (or run `build`), serve it; yield the base URL."""
     require_browser_tools()
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE=settings_module, SQLITE_PATH=str(directory / "db.sqlite3"))
     run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "timeout": 600}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
-    subprocess.run([sys.executable, "-c", BUILD_TREE], **run)  # noqa: S603
+    subprocess.run([sys.executable, "-c", build], **run)  # noqa: S603
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],

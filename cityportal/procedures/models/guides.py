@@ -47,6 +47,15 @@ class ProcedureIndexPage(PortalPage):
         if self.locale_id and twins.exists():
             raise ValidationError(_("This language already has a procedure guide index."))
 
+    def get_context(self, request, *args, **kwargs):
+        from ..browse import Browse
+        from ..fragments import fragment_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context["browse"] = Browse(self, request.GET)
+        context.update(fragment_context(request))
+        return context
+
 
 class ProcedurePage(PortalPage):
     """A guide to one administrative procedure, written the way government service guides are."""
@@ -216,6 +225,15 @@ class ProcedurePage(PortalPage):
         self.sort_title = sort_key(self.title, self.locale.language_code if self.locale_id else "")
         self.review_due = self.last_reviewed + datetime.timedelta(days=self.review_interval_days)
         return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..fragments import fragment_context
+        from ..guide_parts import GuideParts
+
+        context = super().get_context(request, *args, **kwargs)
+        context["guide"] = GuideParts(self, request)  # each part is fetched when the template needs it
+        context.update(fragment_context(request))
+        return context
 
     @property
     def owner_department(self):

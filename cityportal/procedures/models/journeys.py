@@ -13,6 +13,7 @@ from wagtail_localize.fields import SynchronizedField
 from cityportal.core.models import PortalPage
 
 from ..blocks import JourneyStepBlock
+from ..guide_links import chosen_ids, guides_in_language
 
 
 class JourneyIndexPage(PortalPage):
@@ -30,6 +31,18 @@ class JourneyIndexPage(PortalPage):
         twins = JourneyIndexPage.objects.filter(locale_id=self.locale_id).exclude(pk=self.pk)
         if self.locale_id and twins.exists():
             raise ValidationError(_("This language already has a journey index."))
+
+    def get_context(self, request, *args, **kwargs):
+        from ..fragments import fragment_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context["journeys"] = (
+            JourneyPage.objects.child_of(self)
+            .live()
+            .only("id", "title", "summary", "path", "depth", "url_path", "locale_id")
+        )
+        context.update(fragment_context(request))
+        return context
 
 
 class JourneyPage(PortalPage):
@@ -53,3 +66,37 @@ class JourneyPage(PortalPage):
 
     class Meta:
         verbose_name = _("journey")
+
+    def numbered_steps(self) -> list[dict]:
+        """The steps with their guides in this page's language (one query for all the guides).
+
+        Read from the raw data: the chosen guides are the Chinese source pages, and loading them
+        through the blocks would cost a query before finding their translations."""
+        steps = [step["value"] for step in self.steps.raw_data if step.get("type") == "step"]
+        guides = guides_in_language(
+            [page_id for step in steps for page_id in chosen_ids(step.get("procedures"))], self.locale_id
+        )
+        numbered = []
+        for number, step in enumerate(steps, start=1):
+            listed = []
+            for page_id in chosen_ids(step.get("procedures")):
+                if page_id in guides and guides[page_id] not in listed:
+                    listed.append(guides[page_id])
+            numbered.append(
+                {
+                    "number": number,
+                    "anchor": f"step-{number}",
+                    "title": step.get("title", ""),
+                    "description": step.get("description", ""),
+                    "guides": listed,
+                }
+            )
+        return numbered
+
+    def get_context(self, request, *args, **kwargs):
+        from ..fragments import fragment_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context["steps"] = self.numbered_steps  # called when the cached fragment is rebuilt
+        context.update(fragment_context(request))
+        return context
