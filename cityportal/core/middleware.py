@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.locale import LocaleMiddleware
 from django.utils.cache import patch_cache_control
 from wagtail.models import Site
 
@@ -101,3 +102,20 @@ class CachedSiteMiddleware:
                     cache.set(key, site, timeout=600)
             request._wagtail_site = site
         return self.get_response(request)
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware without its "404? try the language prefix" redirect outside the
+    public pages.
+
+    The page tree catches every /<lang>/… path, so Django would answer a mistyped admin or API
+    address with a redirect to /zh-hans/admin/… and then the public 404 page; the admin and the API
+    are never language-prefixed, so their 404 stays a 404.
+    """
+
+    UNPREFIXED = ("/admin/", "/api/", "/documents/", "/media/", "/static/", "/healthz")
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(self.UNPREFIXED):
+            return response
+        return super().process_response(request, response)

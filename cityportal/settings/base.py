@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "cityportal.core.middleware.PublicCacheControlMiddleware",
     "cityportal.core.middleware.CachedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cityportal.core.middleware.PortalLocaleMiddleware",  # Django's, minus its admin/API 404 redirect
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -39,3 +39,18 @@ def test_server_error_without_a_language_prefix_is_in_english(rf):
     response = server_error(rf.get("/healthz-broken"))
     assert response.status_code == 500
     assert '<html lang="en" dir="ltr">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_mistyped_admin_address_is_a_404_not_a_redirect_to_the_public_site(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", "pw"))
+    response = client.get("/admin/no-such-screen/")
+    assert response.status_code == 404
+    assert client.get("/api/v1/no-such-endpoint/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_public_address_without_language_still_redirects_to_the_prefixed_one(client, portal):
+    response = client.get("/work/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/work/")
