@@ -50,6 +50,7 @@ if settings.SERVE_MEDIA:
 # Public pages carry the language in the URL: /en/…, /ar/…, /zh-hans/…
 urlpatterns += i18n_patterns(
     path("", include("cityportal.core.urls")),  # /<lang>/privacy/my-data/, before the page tree
+    path("appointments/", include("cityportal.appointments.urls")),  # the booking pages
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

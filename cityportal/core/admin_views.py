@@ -15,20 +15,25 @@ class ConfirmObjectActionView(
     """Show one object and what an action will do; on POST run it through a service, log it in the
     object's history, say so, and go back to the listing.
 
-    Subclasses set `model`, `template_name`, `page_title`, `header_icon`, `index_url_name` and
-    `log_title`, and implement `perform(obj) -> obj` and `success_message(obj) -> str`.
+    Subclasses set `model`, `template_name`, `page_title`, `header_icon`, `index_url_name` (or
+    override `get_index_url()`) and `log_title`, and implement `perform(obj) -> obj` and
+    `success_message(obj) -> str`. `log_action = None` when `perform` writes the history itself.
     """
 
     permission_required = "change"
     index_url_name = ""
     log_title = ""
+    log_action: str | None = "wagtail.edit"
+
+    def get_index_url(self) -> str:
+        return reverse(self.index_url_name)
 
     def get_page_subtitle(self):
         return str(self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cancel_url"] = reverse(self.index_url_name)
+        context["cancel_url"] = self.get_index_url()
         return context
 
     def perform(self, obj):
@@ -39,6 +44,7 @@ class ConfirmObjectActionView(
 
     def post(self, request, *args, **kwargs):
         obj = self.perform(self.object)
-        log(obj, "wagtail.edit", user=request.user, title=str(self.log_title))
+        if self.log_action:
+            log(obj, self.log_action, user=request.user, title=str(self.log_title))
         messages.success(request, self.success_message(obj))
-        return redirect(self.index_url_name)
+        return redirect(self.get_index_url())

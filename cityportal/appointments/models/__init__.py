@@ -3,6 +3,7 @@
 from .bookings import Booking, BookingStatus, DocumentType
 from .services import AppointmentService, ServiceOffice
 from .slots import AppointmentSlot, DailyQuota, OfficeClosure
+from .staff import OfficeAssignment
 
 __all__ = [
     "AppointmentService",
@@ -11,6 +12,7 @@ __all__ = [
     "BookingStatus",
     "DailyQuota",
     "DocumentType",
+    "OfficeAssignment",
     "OfficeClosure",
     "ServiceOffice",
 ]

@@ -10,6 +10,9 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     ATTENDED = "attended", _("Checked in")
     NO_SHOW = "no-show", _("Did not come")
+    # An appointment whose time has passed without staff marking it: no longer "active", so the
+    # person may book the service again (services.book_slot sets it when they do).
+    PAST = "past", _("Date passed")
 
 
 class DocumentType(models.TextChoices):

@@ -125,6 +125,7 @@ def book_slot(
         try:
             with transaction.atomic():
                 _take_place(slot)
+                _close_past_bookings(booking, now)
                 booking.save(force_insert=True)
             return booking
         except IntegrityError as error:
@@ -135,6 +136,17 @@ def book_slot(
                 return Booking.objects.get(submission_token=submission_token)
             raise BookingRefused(BookingRefused.ALREADY_BOOKED) from error
     raise RuntimeError("Could not find a free booking reference three times in a row.")
+
+
+def _close_past_bookings(booking: Booking, now: dt.datetime) -> None:
+    """An unmarked booking whose time has passed no longer counts as the person's active booking."""
+    Booking.objects.filter(
+        service_id=booking.service_id,
+        document_type=booking.document_type,
+        document_index=booking.document_index,
+        status=BookingStatus.ACTIVE,
+        slot__ends_at__lt=now,
+    ).update(status=BookingStatus.PAST)
 
 
 def _explain(error: IntegrityError, booking: Booking) -> str:
@@ -198,6 +210,14 @@ def ensure_slots(service: AppointmentService, *, start: dt.date, days: int) -> i
         closures.setdefault((closure.office_id, closure.date), []).append(
             None if closure.whole_day else Period(closure.starts, closure.ends)
         )
+    # Slots already stored are not built again: the daily job and a second load_demo then write nothing.
+    stored = set(
+        AppointmentSlot.objects.filter(
+            service=service,
+            starts_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=BEIJING),
+            starts_at__lt=dt.datetime.combine(end, dt.time(), tzinfo=BEIJING),
+        ).values_list("office_id", "starts_at")
+    )
     new = []
     for office in offices:
         hours: dict[int, list[Period]] = {}
@@ -209,6 +229,8 @@ def ensure_slots(service: AppointmentService, *, start: dt.date, days: int) -> i
             for starts_at, ends_at in slot_times(
                 day, periods, minutes=service.slot_minutes, buffer=service.buffer_minutes
             ):
+                if (office.pk, starts_at) in stored:
+                    continue
                 new.append(
                     AppointmentSlot(
                         service=service,

@@ -88,3 +88,13 @@ def test_a_slot_without_enough_notice_is_refused():
     with pytest.raises(BookingRefused) as refusal:
         book_slot(slot, applicant(1))
     assert refusal.value.code == BookingRefused.NOT_BOOKABLE
+
+
+def test_a_past_unmarked_booking_does_not_stop_the_person_booking_again():
+    past_start = slot_start(days_ahead=-2)
+    past = AppointmentSlotFactory(starts_at=past_start, ends_at=past_start + dt.timedelta(minutes=15))
+    old = book_slot(past, applicant(1), now=past_start - dt.timedelta(days=1))
+    later = AppointmentSlotFactory(service=past.service)
+    new = book_slot(later, applicant(1))
+    old.refresh_from_db()
+    assert old.status == BookingStatus.PAST and new.status == BookingStatus.ACTIVE
