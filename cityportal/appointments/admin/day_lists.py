@@ -293,13 +293,13 @@ class NoShowView(AttendanceView):
         return mark_no_show(booking, acting_user=self.request.user)
 
     def success_message(self, booking) -> str:
-        return gettext("%(name)s (%(reference)s) is marked as not come.") % {
+        return gettext("%(name)s (%(reference)s) is marked as a no-show.") % {
             "name": booking.full_name,
             "reference": booking.reference,
         }
 
     def refused_message(self) -> str:
-        return gettext("A booking can be marked as not come only once its time has begun.")
+        return gettext("A booking can be marked as a no-show only once its time has begun.")
 
 
 class DayListMenuItem(MenuItem):

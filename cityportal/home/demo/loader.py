@@ -4,14 +4,13 @@ Each file describes one page: its type, slug, parent and the text of each field 
 The Chinese text becomes the source page; the other languages become wagtail-localize translations
 (a TranslationSource, its segments and one StringTranslation per segment), so the translation
 workflow knows them: when an editor changes one source paragraph and syncs, the other translated
-segments stay and only the changed one is flagged.
+segments stay and only the changed one is flagged (core/localize_sync.py does the recording).
 
 Running the loader twice changes nothing: pages, revisions and translations are only written when
 their text differs from what the database holds.
 """
 
 import json
-import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,10 +20,14 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
-from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
-from wagtail_localize.segments import StringSegmentValue
-from wagtail_localize.segments.extract import extract_segments
 
+from cityportal.core.localize_sync import (
+    SegmentMismatch,
+    check_alignment,
+    source_for,
+    source_segments,
+    translate_page,
+)
 from cityportal.home.models import ContentPage, HomePage, SectionPage
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -41,7 +44,6 @@ TEXT_FIELDS = (
     "seo_title",
     "search_description",
 )
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class DemoContentError(Exception):
@@ -173,27 +175,12 @@ def stream_data(blocks: list, pages_by_slug: dict[str, Page]) -> list[tuple]:
     return data
 
 
-def shape(path: str) -> str:
-    return UUID.sub("*", path)
-
-
 def without_ids(value):
     if isinstance(value, dict):
         return {key: without_ids(item) for key, item in value.items() if key != "id"}
     if isinstance(value, list):
         return [without_ids(item) for item in value]
     return value
-
-
-def first_difference(expected: list[str], found: list[str]) -> str:
-    for index, (want, got) in enumerate(zip(expected, found, strict=False)):
-        if want != got:
-            return f" (segment {index + 1}: {got} where the source has {want})"
-    return ""
-
-
-def string_segments(instance: Page) -> list[StringSegmentValue]:
-    return [segment for segment in extract_segments(instance) if isinstance(segment, StringSegmentValue)]
 
 
 class DemoLoader:
@@ -221,10 +208,11 @@ class DemoLoader:
             self.log(f"[{number}/{len(pages)}] {demo.slug}: translations")
             with transaction.atomic():
                 page = type(self.pages_by_slug[demo.slug]).objects.get(pk=self.pages_by_slug[demo.slug].pk)
-                source, _created = TranslationSource.update_or_create_from_instance(page)
+                source = source_for(page)
+                originals = source_segments(source)
                 for language, texts in demo.texts.items():
                     if language != SOURCE_LANGUAGE:
-                        self.save_translation(demo, page, source, texts, locales[language])
+                        self.save_translation(demo, page, source, originals, texts, locales[language])
         return self.report
 
     def check(self, pages: list[DemoPage]) -> None:
@@ -232,19 +220,18 @@ class DemoLoader:
         for demo in pages:
             source = demo.model(slug=demo.slug)
             self.fill_texts(source, demo.texts[SOURCE_LANGUAGE], with_links=False)
-            expected = [shape(segment.path) for segment in string_segments(source)]
             for language, texts in demo.texts.items():
                 if language == SOURCE_LANGUAGE:
                     continue
                 draft = demo.model(slug=demo.slug)
                 self.fill_texts(draft, texts, with_links=False)
-                found = [shape(segment.path) for segment in string_segments(draft)]
-                if found != expected:
+                try:
+                    check_alignment(source, draft)
+                except SegmentMismatch as error:
                     raise DemoContentError(
-                        f"{demo.path.name}: [{language}] has {len(found)} text segments where the Chinese "
-                        f"source has {len(expected)}{first_difference(expected, found)}: give every language "
+                        f"{demo.path.name}: [{language}] {error.describe()}: give every language "
                         "the same fields, blocks, paragraphs and list items."
-                    )
+                    ) from error
                 for name in LINK_FIELDS:
                     if len(texts.get(name, [])) != len(demo.texts[SOURCE_LANGUAGE].get(name, [])):
                         raise DemoContentError(
@@ -337,62 +324,17 @@ class DemoLoader:
 
     # --- the translations -------------------------------------------------------------------------
 
-    def save_translation(
-        self, demo, source_page: Page, source: TranslationSource, texts: dict, locale: Locale
-    ):
-        changed = self.store_strings(demo, source, source_page, texts, locale)
-        translation, created = Translation.objects.get_or_create(
-            source=source, target_locale=locale, defaults={"enabled": True}
-        )
-        target = source_page.get_translation_or_none(locale)
-        outdated = target is None or target.latest_revision_created_at < source.last_updated_at
-        if created or changed or outdated:
-            # Saved as a draft, then published here from a fresh copy: wagtail-localize would publish
-            # on commit from the copy it held, which may predate later changes to the tree.
-            translated, _created = source.create_or_update_translation(
-                locale, publish=False, copy_parent_pages=True, fallback=True
-            )
-            Page.objects.get(pk=translated.pk).specific.get_latest_revision().publish()
+    def save_translation(self, demo, source_page: Page, source, originals, texts: dict, locale: Locale):
+        draft = type(source_page).objects.get(pk=source_page.pk)  # a fresh copy to fill with the translation
+        self.fill_texts(draft, texts)
+        try:
+            written = translate_page(source, source_page, draft, locale, originals)
+        except SegmentMismatch as error:
+            raise DemoContentError(
+                f"{demo.path.name}: [{locale.language_code}] {error.describe()}: give every language the "
+                "same fields, blocks, paragraphs and list items."
+            ) from error
+        if written:
             self.report.translated += 1
         else:
             self.report.unchanged += 1
-
-    def store_strings(self, demo, source, source_page, texts, locale) -> bool:
-        """Record the file's translated text as StringTranslations of the source's segments."""
-        draft = type(source_page).objects.get(pk=source_page.pk)  # a fresh copy to fill with the translation
-        self.fill_texts(draft, texts)
-        translated = string_segments(draft)
-        originals = list(
-            StringSegment.objects.filter(source=source).select_related("string", "context").order_by("order")
-        )
-        if len(translated) != len(originals):
-            raise DemoContentError(
-                f"{demo.path.name}: [{locale.language_code}] has {len(translated)} text segments where the "
-                f"Chinese source has {len(originals)}: give every language the same fields, blocks, "
-                "paragraphs and list items."
-            )
-        changed = False
-        for original, value in zip(originals, translated, strict=True):
-            if shape(original.context.path) != shape(value.path):
-                raise DemoContentError(
-                    f"{demo.path.name}: [{locale.language_code}] segment {value.path} does not line up with "
-                    f"the source segment {original.context.path}."
-                )
-            data = value.string.data
-            existing = StringTranslation.objects.filter(
-                translation_of=original.string, locale=locale, context=original.context
-            ).first()
-            if existing is None:
-                StringTranslation.objects.create(
-                    translation_of=original.string,
-                    locale=locale,
-                    context=original.context,
-                    data=data,
-                    translation_type=StringTranslation.TRANSLATION_TYPE_MANUAL,
-                )
-                changed = True
-            elif existing.data != data:
-                existing.data = data
-                existing.save()
-                changed = True
-        return changed

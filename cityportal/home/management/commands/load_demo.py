@@ -1,21 +1,30 @@
+import time
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from cityportal.appointments.demo import load_appointments_demo, read_demo
+from cityportal.core.localize_sync import index_updates_once
 from cityportal.core.models import PortalSettings
 from cityportal.core.services.calendar import seed_calendar_year
 from cityportal.home.demo.loader import DemoContentError, DemoLoader, read_pages, with_ancestors
 from cityportal.home.models import HomePage
+from cityportal.procedures.demo.loader import ProceduresDemoLoader
+from cityportal.procedures.importing import CatalogueError
 
 DEMO_ADMIN = "admin"
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - the demo's published login, never used in production
+# --only names these to load the procedures demo (guides, finder, journeys) with the home page.
+PROCEDURES_SLUGS = {"guides", "journeys"}
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo site: home, six sections and content pages in nine languages, through "
-        "wagtail-localize. Idempotent: running it twice changes nothing."
+        "Load the demo site in nine languages through wagtail-localize: home, six sections and content "
+        "pages, then the procedure guides, the finder and the journeys. Idempotent: running it twice "
+        "changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -26,22 +35,43 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only",
             default="",
-            help="Comma-separated slugs: load just these pages and their parents (for checking new files).",
+            help=(
+                "Comma-separated slugs: load just these pages and their parents (for checking new files); "
+                "“guides” loads the procedures demo (guides, finder, journeys) with the home page."
+            ),
         )
 
     def handle(self, *args, if_empty=False, dry_run=False, only="", **options):
+        wanted = {slug.strip() for slug in only.split(",") if slug.strip()}
+        with_procedures = not wanted or bool(wanted & PROCEDURES_SLUGS)
         try:
             pages = read_pages()
-            if only:
-                pages = with_ancestors(pages, {slug.strip() for slug in only.split(",") if slug.strip()})
+            if wanted:
+                pages = with_ancestors(pages, (wanted - PROCEDURES_SLUGS) or {"home"})
         except DemoContentError as error:
             raise CommandError(f"{error} Fix the demo file and run load_demo again.") from error
+        procedures = ProceduresDemoLoader(log=lambda message: self.stdout.write(f"  {message}"))
         if dry_run:
-            self.stdout.write(f"{len(pages)} demo pages read; nothing written (--dry-run).")
+            guides = self.read_procedures(procedures) if with_procedures else 0
+            if with_procedures:
+                self.read_appointments()
+            self.stdout.write(
+                f"{len(pages)} demo pages and {guides} guides read; nothing written (--dry-run)."
+            )
             return
         if if_empty and HomePage.objects.exists():
             self.stdout.write("The site already has content; demo not loaded (--if-empty).")
             return
+        # A demo page is saved several times while it is built: index each once, at the end.
+        with index_updates_once():
+            self.load(pages, procedures if with_procedures else None)
+        self.stdout.write(
+            f"Admin: /admin/ on the portal (http://127.0.0.1:8000/admin/ with make run) — "
+            f"user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
+            "(demo only: change it)."
+        )
+
+    def load(self, pages, procedures: ProceduresDemoLoader | None) -> None:
         loader = DemoLoader(log=lambda message: self.stdout.write(f"  {message}"))
         self.stdout.write(f"Loading {len(pages)} demo pages in nine languages…")
         try:
@@ -59,11 +89,46 @@ class Command(BaseCommand):
                 f"{report.translated} translations written, {report.unchanged} unchanged."
             )
         )
-        self.stdout.write(
-            f"Admin: /admin/ on the portal (http://127.0.0.1:8000/admin/ with make run) — "
-            f"user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
-            "(demo only: change it)."
-        )
+        if procedures is not None:
+            self.load_procedures(procedures)
+            self.load_appointments()
+
+    def read_procedures(self, procedures: ProceduresDemoLoader) -> int:
+        try:
+            return procedures.read()
+        except CatalogueError as error:
+            raise CommandError(f"The procedures demo files have problems:\n{error}") from error
+
+    def load_procedures(self, procedures: ProceduresDemoLoader) -> None:
+        self.stdout.write("Loading the procedures demo (guides, finder, journeys) in nine languages…")
+        started = time.monotonic()
+        try:
+            report = procedures.load()
+        except CatalogueError as error:
+            raise CommandError(
+                f"The procedures demo was not loaded (the home demo was); nothing of it was written. "
+                f"Fix the demo files and run load_demo again:\n{error}"
+            ) from error
+        self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
+
+    def read_appointments(self) -> None:
+        try:
+            read_demo()
+        except CatalogueError as error:
+            raise CommandError(f"The appointments demo file has problems:\n{error}") from error
+
+    def load_appointments(self) -> None:
+        """Appointment services at the demo's offices, and their slots (after the guides they link to)."""
+        self.stdout.write("Loading the appointments demo (services, office hours, slots)…")
+        started = time.monotonic()
+        try:
+            report = load_appointments_demo(log=lambda message: self.stdout.write(f"  {message}"))
+        except CatalogueError as error:
+            raise CommandError(
+                f"The appointments demo was not loaded (the pages and guides were). "
+                f"Fix cityportal/appointments/demo/services.yaml and run load_demo again:\n{error}"
+            ) from error
+        self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
 
     def configure_settings(self, pages: dict[str, Page]) -> None:
         site = Site.objects.get(is_default_site=True)

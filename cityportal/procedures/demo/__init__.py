@@ -1,0 +1,1 @@
+"""The procedures demo: catalogue files, pages.yaml and the loader that builds them (load_demo)."""
