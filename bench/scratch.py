@@ -53,11 +53,12 @@ class Scratch:
     env: dict[str, str]
     database: str  # "sqlite" or "postgresql"
     admin_url: str = ""  # PostgreSQL server to drop the scratch database on
+    database_name: str = SCRATCH_DATABASE  # the scratch PostgreSQL database
     created_database: bool = False
     notes: list[str] = field(default_factory=list)
 
 
-def prepare(database_url: str, redis_url: str, log) -> Scratch:
+def prepare(database_url: str, redis_url: str, log, *, database_name: str = SCRATCH_DATABASE) -> Scratch:
     root = Path(tempfile.mkdtemp(prefix="cityportal-bench-"))
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
     env.update(
@@ -74,7 +75,9 @@ def prepare(database_url: str, redis_url: str, log) -> Scratch:
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
-    scratch = Scratch(root, env, database="postgresql" if database_url else "sqlite")
+    scratch = Scratch(
+        root, env, database="postgresql" if database_url else "sqlite", database_name=database_name
+    )
     try:
         if database_url:
             env["DATABASE_URL"] = create_postgres_database(database_url, scratch, log)
@@ -100,35 +103,34 @@ def create_postgres_database(url: str, scratch: Scratch, log) -> str:
     except ImportError as error:
         raise SetupError("psycopg is missing: run make install first.") from error
     scratch.admin_url = url
+    name = scratch.database_name
     try:
         with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
-            exists = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH_DATABASE]
-            ).fetchone()
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if exists:
-                log(f"Dropping {SCRATCH_DATABASE} left over from an earlier benchmark run")
-                connection.execute(f"DROP DATABASE {SCRATCH_DATABASE} WITH (FORCE)")
-            connection.execute(f"CREATE DATABASE {SCRATCH_DATABASE}")
+                log(f"Dropping {name} left over from an earlier benchmark run")
+                connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {name}")
     except psycopg.Error as error:
         raise SetupError(
-            f"Could not create the scratch database {SCRATCH_DATABASE} through {redact(url)}: "
+            f"Could not create the scratch database {name} through {redact(url)}: "
             f"{str(error).strip().splitlines()[0]}. Is PostgreSQL running, and may that user create "
             "databases? Fix that, or leave out --database-url to benchmark on SQLite."
         ) from error
     scratch.created_database = True
-    log(f"Created the scratch PostgreSQL database {SCRATCH_DATABASE}")
-    return urlunsplit(parts._replace(path="/" + SCRATCH_DATABASE))
+    log(f"Created the scratch PostgreSQL database {name}")
+    return urlunsplit(parts._replace(path="/" + name))
 
 
-def drop_postgres_database(url: str, log) -> None:
+def drop_postgres_database(url: str, log, name: str = SCRATCH_DATABASE) -> None:
     import psycopg
 
     try:
         with psycopg.connect(url, autocommit=True, connect_timeout=5) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
-        log(f"Dropped the scratch database {SCRATCH_DATABASE}")
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        log(f"Dropped the scratch database {name}")
     except psycopg.Error as error:
-        log(f"Could not drop {SCRATCH_DATABASE} ({error}); drop it by hand: DROP DATABASE {SCRATCH_DATABASE}")
+        log(f"Could not drop {name} ({error}); drop it by hand: DROP DATABASE {name}")
 
 
 def check_redis(url: str) -> None:
@@ -190,7 +192,7 @@ def check(result: subprocess.CompletedProcess, name: str) -> None:
 
 def cleanup(scratch: Scratch, log) -> None:
     if scratch.created_database:
-        drop_postgres_database(scratch.admin_url, log)
+        drop_postgres_database(scratch.admin_url, log, scratch.database_name)
         scratch.created_database = False
     shutil.rmtree(scratch.root, ignore_errors=True)
 

@@ -41,6 +41,15 @@ def _english_by_default():
         yield
 
 
+@pytest.fixture
+def client():
+    """Django's test client, asking for English: the admin (never language-prefixed) otherwise
+    speaks the portal's source language, Chinese. Public pages take their language from the URL."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -36,10 +36,24 @@ STATUS_CODES = {
 class ApiError(HttpError):
     """An error our own code raises: a status, a stable code, a translated message, per-field details."""
 
-    def __init__(self, status_code: int, code: str, message: str, *, fields: dict | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        *,
+        fields: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(status_code, message)
         self.code = code
         self.fields = fields or {}
+        self.headers = headers or {}  # e.g. Retry-After on a 429
+
+
+def invalid_request(fields: dict[str, list[str]]) -> ApiError:
+    """A 400 listing what is wrong with each field of a request body or query."""
+    return ApiError(400, "invalid_request", _("The request is not valid."), fields=fields)
 
 
 def status_message(status: int, **params) -> str:
@@ -87,6 +101,8 @@ def field_message(error: dict) -> str:
         return _("This field is required.")
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return _("Enter a whole number.")
+    if kind.startswith("date_"):  # date_parsing, date_from_datetime_parsing … (2026-02-30)
+        return _("Enter a valid date.")
     if kind in {"greater_than_equal", "greater_than"}:
         limit = ctx.get("ge", ctx.get("gt"))
         return _("Ensure this value is greater than or equal to %(limit_value)s.") % {"limit_value": limit}
@@ -115,9 +131,12 @@ def handle_validation_error(request, exc: ValidationError) -> JsonResponse:
 def handle_http_error(request, exc: HttpError) -> JsonResponse:
     if isinstance(exc, ApiError):
         # Our own messages are written in language_for_error's choice (see params.use_language).
-        return error_response(
+        response = error_response(
             request, exc.status_code, exc.code, exc.message, exc.fields, language=language_for_error(request)
         )
+        for header, value in exc.headers.items():
+            response[header] = value
+        return response
     response = generic_error(request, exc.status_code)
     if isinstance(exc, Throttled) and exc.wait:
         response["Retry-After"] = str(exc.wait)

@@ -1,8 +1,9 @@
 """What every API URL shares at the HTTP level, wrapped around each view by urls.py.
 
 - GET and HEAD only where the view says so; a wrong method is a 405 in the error format.
-- A 200 GET is `public, max-age, s-maxage` (PUBLIC_PAGE_MAX_AGE) with a strong ETag over its body;
-  If-None-Match with that ETag gets a 304. The API reads no session and sets no cookie.
+- A 200 GET is `public, max-age, s-maxage` (PUBLIC_PAGE_MAX_AGE), unless the view set its own
+  Cache-Control, with a strong ETag over its body; If-None-Match with that ETag gets a 304.
+  The API reads no session and sets no cookie.
 - Content-Language is the language the response was answered in.
 - An Http404 or unexpected exception that escapes ninja (the schema and docs views) still gets the
   error format; the traceback only goes to the log.
@@ -63,8 +64,9 @@ def api_view(view, *, methods: tuple[str, ...] | None = None):
         response["Content-Language"] = bcp47(language) if language else response.get("Content-Language", "en")
         patch_vary_headers(response, ["Accept-Language"])
         if request.method in SAFE_METHODS and response.status_code == 200:
-            max_age = settings.PUBLIC_PAGE_MAX_AGE
-            patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
+            if "Cache-Control" not in response:  # a view that changes by the minute sets its own
+                max_age = settings.PUBLIC_PAGE_MAX_AGE
+                patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
             set_response_etag(response)
             conditional = get_conditional_response(request, etag=response["ETag"], response=response)
             if conditional is not response:

@@ -9,6 +9,7 @@ from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from . import http
+from .appointments import router as appointments_router
 from .errors import register_handlers
 from .views import router
 
@@ -22,8 +23,8 @@ api = NinjaAPI(
     title="cityportal API",
     version="1",
     description=(
-        "Read access to the portal's public content in nine languages. "
-        "Conventions (lang, errors, pagination, caching): docs/api.md."
+        "The portal's public content in nine languages, and appointment booking. "
+        "Conventions (lang, errors, pagination, caching, protection of the POSTs): docs/api.md."
     ),
     urls_namespace="api-v1",
     openapi_url="/schema/",
@@ -34,6 +35,7 @@ api = NinjaAPI(
 )
 register_handlers(api)
 api.add_router("", router)
+api.add_router("", appointments_router)
 
 # Views outside ninja's operations only answer GET and HEAD.
 SAFE_ONLY = {"openapi-json", "openapi-view", "api-root"}

@@ -52,7 +52,9 @@ def register_booking_permissions():
 
 @hooks.register("register_log_actions")
 def register_appointment_log_actions(actions):
-    actions.register_action("appointments.cancel", _("Cancellation by the office"), _("Cancelled by the office"))
+    actions.register_action(
+        "appointments.cancel", _("Cancellation by the office"), _("Cancelled by the office")
+    )
     actions.register_action("appointments.check_in", _("Check in"), _("Checked in"))
     actions.register_action("appointments.no_show", _("Did not come"), _("Marked as a no-show"))
     actions.register_action(

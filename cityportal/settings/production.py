@@ -17,7 +17,8 @@ if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
 if not env.list("PERSONAL_DATA_KEYS", default=[]) or len(env.str("BLIND_INDEX_KEY", default="")) < 32:
     raise ImproperlyConfigured(
         "PERSONAL_DATA_KEYS and BLIND_INDEX_KEY must be set: document numbers are encrypted at rest. "
-        "Make a key with python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' "
+        "Make a key with "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' "
         "and a blind-index key with python -c 'import secrets; print(secrets.token_urlsafe(48))' "
         "(docs/environment.md)."
     )

@@ -17,7 +17,7 @@ from cityportal.core.checks import check_form_protection_switches
 from cityportal.core.models import OutboundEmail
 from cityportal.core.protection import Rate, RateLimit, Verdict
 from cityportal.core.tests.test_healthz import CLOSED_PORT_REDIS
-from cityportal.core.tests.test_production_settings import STRONG_KEY, run_manage
+from cityportal.core.tests.test_production_settings import PERSONAL_DATA, STRONG_KEY, run_manage
 
 URL = "/en/protection-test/ask/"
 JS_ONLY_URL = "/en/protection-test/ask-js/"
@@ -327,6 +327,7 @@ def test_production_deploy_check_reports_switched_off_protection(environment, ex
         "check",
         "--deploy",
         SECRET_KEY=STRONG_KEY,
+        **PERSONAL_DATA,
         EMAIL_URL="smtp+tls://mailer:pw@127.0.0.1:587",
         **environment,
     )
