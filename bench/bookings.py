@@ -374,7 +374,7 @@ def print_report(result: dict, info: dict, arguments: argparse.Namespace) -> Non
     )
     print(
         f"  {result['requests']} booking requests at {arguments.slots} slots of {arguments.capacity} places "
-        f"in {result['seconds']:.1f} s"
+        f"in {result['seconds']:.1f} s; load average {info['load_average_before_booking']:.1f} before them"
     )
     print()
     print(
@@ -442,7 +442,12 @@ def main() -> int:
         log(f"listening on 127.0.0.1:{server.port}, workers {server.worker_pids()}")
         run = dt.datetime.now(dt.UTC).strftime("%H%M%S")
         warm_up(server.port, warm_up_slots, arguments.workers, run)
-        log(f"booking: {arguments.attempts} requests from {arguments.clients} clients…")
+        # The load that counts is the one while booking: the set-up above takes minutes.
+        info["load_average_before_booking"] = round(os.getloadavg()[0], 2)
+        log(
+            f"booking: {arguments.attempts} requests from {arguments.clients} clients "
+            f"(load average {info['load_average_before_booking']:.1f})…"
+        )
         workers = server.worker_pids()
         workers_before = server.cpu_seconds(workers)
         with DatabaseCpu(postgresql=bool(arguments.database_url)) as database_cpu:

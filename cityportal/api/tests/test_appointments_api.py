@@ -18,10 +18,14 @@ from cityportal.appointments.models import AppointmentSlot, Booking, BookingStat
 from cityportal.appointments.schedule import BEIJING
 from cityportal.appointments.tests.factories import AppointmentServiceFactory, AppointmentSlotFactory
 from cityportal.core.crypto import decrypt_personal
-from cityportal.core.models import CalendarDay, OutboundEmail
+from cityportal.core.models import CalendarDay, OutboundEmail, SectionTag
 from cityportal.core.services.calendar import seed_calendar_year
 from cityportal.core.working_days import is_working_day, load_working_calendar
-from cityportal.procedures.tests.factories import OfficeFactory
+from cityportal.procedures.tests.factories import (
+    OfficeFactory,
+    ProcedureIndexPageFactory,
+    ProcedurePageFactory,
+)
 
 from .conftest import error_of
 
@@ -116,15 +120,21 @@ def nothing_written(slot) -> bool:
 # --- Services and slots -------------------------------------------------------------------------------
 
 
-def test_services_are_listed_with_offices_guides_and_rules_in_the_requested_language(client, slot):
+def test_services_are_listed_with_offices_guides_and_rules_in_the_requested_language(client, slot, portal):
     service = slot.service
     office = service.service_offices.get().office
+    guides = ProcedureIndexPageFactory(parent=portal.sections["live"]["zh-hans"])
+    service.procedures.set([ProcedurePageFactory(parent=guides, item_code="residence-permit-renewal")])
+    service.sections.set(SectionTag.objects.filter(code__in=["live", "work"]))
+    service.save()
     body = client.get(SERVICES, {"lang": "en"}).json()
     assert body["count"] == 1
     [item] = body["results"]
     assert item["id"] == service.pk and item["code"] == "residence-permit-biometrics"
     assert item["name"] == service.name_en
     assert item["documents"] == ["Passport", "Two photos"]
+    assert item["procedures"] == ["residence-permit-renewal"]
+    assert sorted(item["sections"]) == ["live", "work"]
     assert item["slot_minutes"] == 15 and item["booking_window_days"] == 30
     assert item["offices"] == [
         {
@@ -161,12 +171,23 @@ def test_ids_are_the_same_whatever_the_language(client, slot):
     assert answers_by_language == [([(slot.service_id, [office])], [slot.pk])] * 4
 
 
-def test_the_service_list_costs_the_same_queries_for_two_services_or_five(client, django_assert_num_queries):
+def test_the_service_list_costs_the_same_queries_for_two_services_or_five(
+    client, portal, django_assert_num_queries
+):
     office = OfficeFactory()
-    AppointmentServiceFactory.create_batch(2, offices=[office])
+    guide = ProcedurePageFactory(parent=ProcedureIndexPageFactory(parent=portal.sections["work"]["zh-hans"]))
+    sections = SectionTag.objects.filter(code__in=["work", "live"])
+
+    def services(count, offices):
+        for service in AppointmentServiceFactory.create_batch(count, offices=offices):
+            service.procedures.set([guide])
+            service.sections.set(sections)
+            service.save()
+
+    services(2, [office])
     with django_assert_num_queries(5):  # count, page, offices, guides, sections
         assert client.get(SERVICES, {"lang": "en"}).json()["count"] == 2
-    AppointmentServiceFactory.create_batch(3, offices=[office, OfficeFactory()])
+    services(3, [office, OfficeFactory()])
     with django_assert_num_queries(5):
         assert client.get(SERVICES, {"lang": "en"}).json()["count"] == 5
 
@@ -324,6 +345,17 @@ def test_a_second_active_booking_for_the_same_document_is_a_409(slot, post):
     assert response.status_code == 409
     assert error_of(response)["code"] == "already-booked"
     assert Booking.objects.count() == 1 and AppointmentSlot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_a_day_whose_bookings_are_capped_and_taken_is_a_409(slot, post):
+    slot.service.daily_cap = 1
+    slot.service.save()
+    ten = AppointmentSlotFactory(service=slot.service, starts_at=slot.starts_at.replace(hour=10), capacity=2)
+    assert post(BOOKINGS, answers(slot, 1)).status_code == 201
+    response = post(BOOKINGS, answers(ten, 2))
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "day-full"
+    assert AppointmentSlot.objects.get(pk=ten.pk).booked == 0
 
 
 @pytest.mark.parametrize(
