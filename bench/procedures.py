@@ -71,7 +71,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30, help="time limit of each request loop")
     parser.add_argument("--database-url", default="", help="PostgreSQL server for a scratch database")
     parser.add_argument("--redis-url", default="", help="Redis database to use as the cache")
-    parser.add_argument("--show-sql", action="store_true", help="print the SQL of each uncached guide view")
+    parser.add_argument(
+        "--show-sql", action="store_true", help="print the SQL of uncached guide and browse views, timed"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch SQLite portal (prints where)")
     parser.add_argument(
         "--reuse", type=Path, help="measure a portal kept with --keep instead of building one"
@@ -223,13 +225,22 @@ def view(client, path: str, timings: Timings | None = None) -> None:
         raise SetupError(f"{path} answered {response.status_code} in-process; check it under `make run`.")
 
 
-def counted(client, path: str) -> list[str]:
+def counted(client, path: str) -> list[dict]:
+    """The queries of one view, each with its time as the database driver saw it (round trip)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
+    captured = []
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            captured.append({"sql": sql, "ms": round((time.perf_counter() - start) * 1000, 3)})
+
+    with connection.execute_wrapper(timed):
         view(client, path)
-    return [query["sql"] for query in captured.captured_queries]
+    return captured
 
 
 def in_process(page: Page, samples: int) -> dict:
@@ -401,11 +412,17 @@ def print_aims(rows: list[dict]) -> None:
 
 def print_sql(rows: list[dict]) -> None:
     for row in rows:
-        if row["kind"] == "guide":
-            sql = row["in_process"]["sql"]["uncached"]
-            print(f"\n  SQL of an uncached view of {row['path']} ({len(sql)} queries), grouped by shape:")
-            for times, statement in queries.grouped(sql):
-                print(f"    {times}×  {statement}")
+        if row["kind"] not in ("guide", "browse") or row["language"] != "en":
+            continue
+        for state in ("uncached", "first_view"):
+            sql = row["in_process"]["sql"][state]
+            total = sum(query["ms"] for query in sql)
+            print(
+                f"\n  SQL of a {state.replace('_', ' ')} view of {row['path']}: "
+                f"{len(sql)} queries, {total:.1f} ms"
+            )
+            for query in sql:
+                print(f"    {query['ms']:6.2f} ms  {queries.shape(query['sql'])}")
 
 
 def main() -> int:
