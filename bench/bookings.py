@@ -35,14 +35,13 @@ import http.client
 import json
 import os
 import random
-import signal
 import statistics
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import entry
 import queries
 import scratch
 from run import RESULTS_DIR, check_installation, log, machine
@@ -305,18 +304,18 @@ class DatabaseCpu:
     @staticmethod
     def backends() -> dict[int, int]:
         ticks = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
+        for process in Path("/proc").iterdir():
+            if not process.name.isdigit():
                 continue
             try:
-                command = (entry / "cmdline").read_bytes().decode(errors="replace")
+                command = (process / "cmdline").read_bytes().decode(errors="replace")
             except OSError:
                 continue
             # e.g. "postgres: 15/main: postgres bench_bookings 127.0.0.1(43832) idle"
             if command.startswith("postgres: ") and f" {SCRATCH_DATABASE} " in command:
-                fields = read_stat(int(entry.name))
+                fields = read_stat(int(process.name))
                 if fields:
-                    ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+                    ticks[int(process.name)] = int(fields[11]) + int(fields[12])
         return ticks
 
 
@@ -495,20 +494,5 @@ def main() -> int:
     return 0 if correct else 1
 
 
-def stop_on_sigterm(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, stop_on_sigterm)
-    started = time.monotonic()
-    try:
-        status = main()
-    except SetupError as error:
-        print(f"\nbench: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; gunicorn stopped and the scratch environment removed.", file=sys.stderr)
-        sys.exit(130)
-    print(f"  took {time.monotonic() - started:.0f} s")
-    sys.exit(status)
+    entry.run(main)

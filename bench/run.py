@@ -31,13 +31,12 @@ import argparse
 import json
 import os
 import platform
-import signal
 import sys
-import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import entry
 import load
 import queries
 import scratch
@@ -343,23 +342,5 @@ def main() -> int:
     return 0
 
 
-def stop_on_sigterm(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, stop_on_sigterm)
-    started = time.monotonic()
-    try:
-        status = main()
-    except SetupError as error:
-        print(f"\nbench: {error}", file=sys.stderr)
-        sys.exit(2)
-    except load.LoadError as error:
-        print(f"\nbench: a request failed: {error}. Check the page under `make run`.", file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; gunicorn stopped and the scratch environment removed.", file=sys.stderr)
-        sys.exit(130)
-    print(f"  took {time.monotonic() - started:.0f} s")
-    sys.exit(status)
+    entry.run(main)
