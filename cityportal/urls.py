@@ -37,6 +37,7 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),
+    path("", include("cityportal.publishing.urls")),  # the IndexNow key file
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -51,6 +52,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("", include("cityportal.core.urls")),  # /<lang>/privacy/my-data/, before the page tree
     path("appointments/", include("cityportal.appointments.urls")),  # the booking pages
+    path("alerts/", include("cityportal.news.urls")),  # email alerts: subscribe, confirm, unsubscribe
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

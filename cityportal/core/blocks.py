@@ -75,3 +75,14 @@ class ShortcutBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         label = _("Shortcut")
+
+
+class ChangeNoteBlock(blocks.StructBlock):
+    """A public note on a significant change to a page (shown under "Change history")."""
+
+    date = blocks.DateBlock(label=_("date"))
+    note = blocks.TextBlock(max_length=500, label=_("what changed"))
+
+    class Meta:
+        icon = "history"
+        label = _("Change note")

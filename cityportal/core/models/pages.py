@@ -5,10 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from ..blocks import ChangeNoteBlock
 from ..navigation import cached_page_family
 
 VIEW_RESTRICTIONS_KEY = "cityportal:any-view-restriction"
@@ -38,8 +41,18 @@ class PortalPage(Page):
         help_text=_("One or two sentences shown in listings and search."),
     )
 
+    change_notes = StreamField(
+        [("change", ChangeNoteBlock())],
+        blank=True,
+        verbose_name=_("change history"),
+        help_text=_(
+            "Add a dated public note when a change matters to readers (a new fee, a new rule); "
+            "typo fixes need none. Shown under the page with its last update."
+        ),
+    )
+
     override_translatable_fields = [SynchronizedField("slug")]
-    promote_panels = Page.promote_panels
+    promote_panels = [*Page.promote_panels, FieldPanel("change_notes")]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Signal handlers of the news app (alerts on publish)."""

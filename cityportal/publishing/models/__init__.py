@@ -1,0 +1,4 @@
+from .glossary import GlossaryTerm
+from .status import TranslationStatus
+
+__all__ = ["GlossaryTerm", "TranslationStatus"]

@@ -1,0 +1,1 @@
+"""Signal handlers around publishing (translation status, cache purge, search engines)."""
