@@ -8,4 +8,5 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publishing and translation")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the publishing signals
+        # Each module connects its own receivers: translation status, cache purge, search engines.
+        from . import purge, search_engines, signals  # noqa: F401

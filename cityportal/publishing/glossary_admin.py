@@ -1,0 +1,1 @@
+"""The glossary in the admin (snippet, report, translation-screen panel)."""

@@ -1,0 +1,1 @@
+"""Telling search engines about new and changed pages (Baidu link submission, IndexNow)."""
