@@ -18,6 +18,8 @@ class OutboundEmail(models.Model):
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, help_text=_("Name, MIME type and base64 content of each.")
     )
+    # Extra message headers, e.g. List-Unsubscribe on alert emails (RFC 8058).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     purpose = models.CharField(
         _("purpose"), max_length=60, blank=True, help_text=_("What sent it, e.g. booking-confirmation.")

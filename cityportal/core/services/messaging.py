@@ -42,6 +42,7 @@ def queue_email(
     language: str,
     purpose: str,
     attachments: Iterable[Attachment] = (),
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail:
     """Store an email and enqueue the task that sends it. Never raises because of the mail server or
     the task queue: if even enqueuing fails, the message stays queued and the retry job picks it up."""
@@ -52,6 +53,7 @@ def queue_email(
         body_text=text,
         body_html=html,
         attachments=[_encode_attachment(*attachment) for attachment in attachments],
+        headers=headers or {},
         language=language,
         purpose=purpose,
         status=OutboundEmail.Status.QUEUED,
@@ -158,6 +160,7 @@ def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=email.to,
+        headers=email.headers or None,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
