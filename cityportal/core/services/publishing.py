@@ -1,5 +1,8 @@
 """Scheduled publishing: Wagtail's own `publish_scheduled` logic, run by the scheduler every minute."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from io import StringIO
 
 from django.apps import apps
@@ -28,3 +31,21 @@ def publish_scheduled() -> str:
         "published": due,
         "unpublished": expired,
     }
+
+
+# True while an archive is imported in this context: publishing an old article is not news, so what
+# reacts to a publish (email alerts, search-engine pings) leaves imported pages alone.
+_bulk_import = ContextVar("cityportal_bulk_import", default=False)
+
+
+@contextmanager
+def bulk_import() -> Iterator[None]:
+    token = _bulk_import.set(True)
+    try:
+        yield
+    finally:
+        _bulk_import.reset(token)
+
+
+def bulk_import_running() -> bool:
+    return _bulk_import.get()

@@ -134,3 +134,49 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     severity = Notice.Severity.WARNING
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+
+
+class AlertSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscription to the Work section, in English, sent as soon as something is published.
+    Pass `section="", topic=…` for a policy topic, `confirmed_at=None` for a pending one."""
+
+    class Meta:
+        model = "news.AlertSubscription"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    language = "en"
+    section = "work"
+    topic = None
+    frequency = "immediate"
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")  # no link needed: tests of links subscribe
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+# --- Articles and policies in several languages (the page, listing and feed tests) ----------------
+
+
+def article_in(
+    homes: dict, languages=("en",), *, titles: dict | None = None, **fields
+) -> dict[str, NewsArticle]:
+    """A Chinese article and its published translations in `languages`, by language.
+    `homes` is the portal fixture's `homes`; `titles` gives a translation's title by language."""
+    source = NewsArticleFactory(parent=news_index(homes[settings.LANGUAGE_CODE]), **fields)
+    versions = {settings.LANGUAGE_CODE: source}
+    for language in languages:
+        news_index(homes[language])  # a translation needs its parent translated first
+        title = (titles or {}).get(language, f"{source.title} ({language})")
+        versions[language] = translate(source, language, title=title)
+    return versions
+
+
+def policy_in(
+    homes: dict, languages=("en",), *, titles: dict | None = None, **fields
+) -> dict[str, PolicyDocument]:
+    """A Chinese policy and its published translations in `languages`, by language."""
+    source = PolicyDocumentFactory(parent=policy_index(homes[settings.LANGUAGE_CODE]), **fields)
+    versions = {settings.LANGUAGE_CODE: source}
+    for language in languages:
+        policy_index(homes[language])
+        title = (titles or {}).get(language, f"{source.title} ({language})")
+        versions[language] = translate(source, language, title=title)
+    return versions
