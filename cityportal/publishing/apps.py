@@ -9,4 +9,9 @@ class PublishingConfig(AppConfig):
 
     def ready(self):
         # Each module connects its own receivers: translation status, cache purge, search engines.
+        from django.core.checks import register
+
         from . import purge, search_engines, signals  # noqa: F401
+        from .checks import check_machine_translation
+
+        register(check_machine_translation)
