@@ -311,6 +311,7 @@ RETENTION_DEFAULT_DAYS = {
     "question_attachments": 730,  # deleted with their question
     "feedback_text": 365,
     "email_subscriptions": 30,  # after unsubscribing, or after an unconfirmed sign-up
+    "alert_requests": 7,  # email alert sign-ups never confirmed (confirmed ones go when unsubscribed)
     "wechat_followers": 30,  # after unfollowing
     "analytics_aggregates": 730,  # totals only; no personal data, kept for comparisons
     "outbound_emails": 90,  # sent or failed emails, after sending
@@ -354,3 +355,69 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 WAGTAILDOCS_DOCUMENT_MODEL = "core.PortalDocument"
+
+# --- HTTP cache in front of the portal ------------------------------------------------------------
+# An HTTP cache that accepts PURGE requests (Varnish, or nginx with a purge module), e.g.
+# http://127.0.0.1:6081: each publish purges there the addresses it changes (publishing/purge.py,
+# docs/caching-and-search-engines.md). Empty (the default): nothing is purged; cached pages expire
+# after PUBLIC_PAGE_MAX_AGE. A CDN's backend (Cloudflare, CloudFront…) can be set in WAGTAILFRONTENDCACHE.
+FRONTEND_CACHE_URL = env.str("FRONTEND_CACHE_URL", default="")
+WAGTAILFRONTENDCACHE = {}
+if FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE["default"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": FRONTEND_CACHE_URL,
+    }
+# purge.py names each language's own addresses; without this Wagtail would repeat every address
+# under all nine language prefixes.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
+# Wagtail's frontend cache app without its receivers that purge a published page alone: purge.py
+# purges that page with everything else the publish changes, in one batch (publishing/frontend_cache.py).
+INSTALLED_APPS[INSTALLED_APPS.index("wagtail.contrib.frontend_cache")] = (
+    "cityportal.publishing.frontend_cache.FrontendCacheBackendsConfig"
+)
+
+# --- Search engines -------------------------------------------------------------------------------
+# Tell search engines about published and unpublished pages, from a background task
+# (publishing/search_engines.py): a comma list of `baidu`, `indexnow`. Empty (the default): none, the
+# portal reaches no external service.
+SEARCH_ENGINE_NOTIFIERS = env.list("SEARCH_ENGINE_NOTIFIERS", default=[])
+SEARCH_ENGINE_ALLOW_FAKE = False  # the `recording` notifier; True in settings/test.py only
+# Baidu's link submission API (普通收录, API推送): the verified site and the token from
+# ziyuan.baidu.com.
+BAIDU_PUSH_SITE = env.str("BAIDU_PUSH_SITE", default="")
+BAIDU_PUSH_TOKEN = env.str("BAIDU_PUSH_TOKEN", default="")
+BAIDU_PUSH_ENDPOINT = env.str("BAIDU_PUSH_ENDPOINT", default="http://data.zz.baidu.com/urls")
+# IndexNow (Bing, Yandex, Naver, Seznam…): a key of 8-128 letters, digits or dashes, served at
+# /<key>.txt.
+INDEXNOW_KEY = env.str("INDEXNOW_KEY", default="")
+INDEXNOW_ENDPOINT = env.str("INDEXNOW_ENDPOINT", default="https://api.indexnow.org/indexnow")
+
+# --- Machine translation --------------------------------------------------------------------------
+# The translation editor's "Machine translate" button, with self-hosted engines only (questions to the
+# consultation desk hold personal data): "libretranslate" (a LibreTranslate server you run, at
+# LIBRETRANSLATE_URL) or "argos" (Argos Translate models installed on this machine). Empty (the
+# default): no machine translation. docs/glossary-and-machine-translation.md; checked by publishing.E001-4.
+MACHINE_TRANSLATION_BACKENDS = {
+    "libretranslate": "cityportal.publishing.machine_translation.libretranslate.LibreTranslateTranslator",
+    "argos": "cityportal.publishing.machine_translation.argos.ArgosTranslator",
+}
+MACHINE_TRANSLATION = env.str("MACHINE_TRANSLATION", default="").strip().lower()
+MACHINE_TRANSLATION_ALLOW_FAKE = False  # the recording fake; True in settings/test.py only
+if MACHINE_TRANSLATION:
+    if MACHINE_TRANSLATION not in MACHINE_TRANSLATION_BACKENDS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"MACHINE_TRANSLATION={MACHINE_TRANSLATION!r}: use libretranslate, argos or leave it empty."
+        )
+    # wagtail-localize's setting (its name has no underscore between WAGTAIL and LOCALIZE).
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": MACHINE_TRANSLATION_BACKENDS[MACHINE_TRANSLATION],
+        "OPTIONS": {
+            "URL": env.str("LIBRETRANSLATE_URL", default=""),
+            "API_KEY": env.str("LIBRETRANSLATE_API_KEY", default=""),
+            # Seconds per request to the engine; keep the whole click under gunicorn's --timeout (30 s).
+            "TIMEOUT": env.float("MACHINE_TRANSLATION_TIMEOUT", default=20),
+        },
+    }
