@@ -16,7 +16,7 @@ PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
 	$(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]) python3
 find_python = $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && command -v $(p))))
 
-.PHONY: help run test install test-deps browser-deps lint format messages bench clean
+.PHONY: help run test install test-deps browser-deps demo-deps lint format messages bench clean
 
 help:
 	@echo "make run    serve the portal with demo content on http://$(HOST):$(PORT)"
@@ -39,10 +39,27 @@ install: $(VENV)/.installed
 run:
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory install && \
+	$(MAKE) --no-print-directory demo-deps && \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py load_demo --if-empty && \
 	echo "Ready in $$(( $$(date +%s) - start )) s from the start of make run (budget on a fresh clone: 5 minutes)." && \
 	exec $(PY) manage.py run_portal $(HOST):$(PORT)
+
+# The demo's policy PDFs (WeasyPrint) need Pango and the Noto fonts for Chinese, Japanese, Korean and Arabic,
+# from Debian. Without them the demo still loads, without PDFs, and says what to install: so never fail here.
+demo-deps:
+	@missing=""; \
+	for package in fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0; do \
+	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian packages for the demo's PDFs:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing >/dev/null || \
+	    echo "Could not install$$missing with apt-get: the demo loads without policy PDFs until they are installed." >&2; \
+	elif [ -n "$$missing" ]; then \
+	  echo "Not a Debian system: install Pango and the Noto CJK and Arabic fonts for the demo's policy PDFs." >&2; \
+	fi
 
 # Chromium, CJK/Arabic fonts and gettext (msgfmt) come from Debian (never a downloaded browser); axe-core from npm.
 browser-deps:
@@ -85,6 +102,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/procedures.py
 	$(PY) bench/bookings.py
+	$(PY) bench/news.py
 
 clean:
 	rm -rf $(VENV) var node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm
