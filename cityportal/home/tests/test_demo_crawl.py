@@ -7,6 +7,11 @@ from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Page
 
+from cityportal.news.models import NewsArticle, PolicyDocument
+
+# News and policies are not all translated into every language (docs/adr/014); every other page is.
+PARTLY_TRANSLATED = (NewsArticle, PolicyDocument)
+
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -30,12 +35,13 @@ def test_every_public_page_of_the_full_demo_is_cookie_free_cacheable_and_strict(
 
     pages = Page.objects.live().filter(depth__gte=2).select_related("locale").order_by("path")
     problems, seen = [], {}
+    partly_translated = {page.pk for model in PARTLY_TRANSLATED for page in model.objects.only("pk")}
     for page in pages:
         url = page.get_url()
         assert url, f"{page} ({page.locale.language_code}) has no URL"
         response = client.get(url)
         seen.setdefault(page.locale.language_code, 0)
-        seen[page.locale.language_code] += 1
+        seen[page.locale.language_code] += page.pk not in partly_translated
         if response.status_code != 200:
             problems.append(f"{url}: {response.status_code}")
         if response.cookies:
@@ -47,5 +53,5 @@ def test_every_public_page_of_the_full_demo_is_cookie_free_cacheable_and_strict(
         if not strict_policy(response.get("Content-Security-Policy", "")):
             problems.append(f"{url}: CSP {response.get('Content-Security-Policy')!r}")
     assert set(seen) == LANGUAGES, f"pages per language: {seen}"
-    assert len(set(seen.values())) == 1, f"every language has the same pages: {seen}"
+    assert len(set(seen.values())) == 1, f"every language has the same pages, news aside: {seen}"
     assert problems == []

@@ -11,6 +11,7 @@ from cityportal.core.models import PortalSettings
 from cityportal.core.services.calendar import seed_calendar_year
 from cityportal.home.demo.loader import DemoContentError, DemoLoader, read_pages, with_ancestors
 from cityportal.home.models import HomePage
+from cityportal.news.demo.loader import NewsDemoLoader
 from cityportal.procedures.demo.loader import ProceduresDemoLoader
 from cityportal.procedures.importing import CatalogueError
 
@@ -18,12 +19,15 @@ DEMO_ADMIN = "admin"
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - the demo's published login, never used in production
 # --only names these to load the procedures demo (guides, finder, journeys) with the home page.
 PROCEDURES_SLUGS = {"guides", "journeys"}
+# --only names these to load the news demo (news, policies, notices), which needs the guides too.
+NEWS_SLUGS = {"news", "policies"}
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo site in nine languages through wagtail-localize: home, six sections and content "
-        "pages, then the procedure guides, the finder and the journeys. Idempotent: running it twice "
+        "pages, then the procedure guides, the finder and the journeys, then the news, policies and "
+        "notices. Idempotent: running it twice "
         "changes nothing."
     )
 
@@ -37,24 +41,29 @@ class Command(BaseCommand):
             default="",
             help=(
                 "Comma-separated slugs: load just these pages and their parents (for checking new files); "
-                "“guides” loads the procedures demo (guides, finder, journeys) with the home page."
+                "“guides” loads the procedures demo (guides, finder, journeys) with the home page; "
+                "“news” also loads the news demo (news, policies, notices)."
             ),
         )
 
     def handle(self, *args, if_empty=False, dry_run=False, only="", **options):
         wanted = {slug.strip() for slug in only.split(",") if slug.strip()}
-        with_procedures = not wanted or bool(wanted & PROCEDURES_SLUGS)
+        with_news = not wanted or bool(wanted & NEWS_SLUGS)
+        with_procedures = with_news or bool(wanted & PROCEDURES_SLUGS)
         try:
             pages = read_pages()
             if wanted:
-                pages = with_ancestors(pages, (wanted - PROCEDURES_SLUGS) or {"home"})
+                pages = with_ancestors(pages, (wanted - PROCEDURES_SLUGS - NEWS_SLUGS) or {"home"})
         except DemoContentError as error:
             raise CommandError(f"{error} Fix the demo file and run load_demo again.") from error
         procedures = ProceduresDemoLoader(log=lambda message: self.stdout.write(f"  {message}"))
+        news = NewsDemoLoader(log=lambda message: self.stdout.write(f"  {message}")) if with_news else None
         if dry_run:
             guides = self.read_procedures(procedures) if with_procedures else 0
             if with_procedures:
                 self.read_appointments()
+            if news is not None:
+                self.read_news(news)
             self.stdout.write(
                 f"{len(pages)} demo pages and {guides} guides read; nothing written (--dry-run)."
             )
@@ -64,14 +73,14 @@ class Command(BaseCommand):
             return
         # A demo page is saved several times while it is built: index each once, at the end.
         with index_updates_once():
-            self.load(pages, procedures if with_procedures else None)
+            self.load(pages, procedures if with_procedures else None, news)
         self.stdout.write(
             f"Admin: /admin/ on the portal (http://127.0.0.1:8000/admin/ with make run) — "
             f"user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
             "(demo only: change it)."
         )
 
-    def load(self, pages, procedures: ProceduresDemoLoader | None) -> None:
+    def load(self, pages, procedures: ProceduresDemoLoader | None, news: NewsDemoLoader | None) -> None:
         loader = DemoLoader(log=lambda message: self.stdout.write(f"  {message}"))
         self.stdout.write(f"Loading {len(pages)} demo pages in nine languages…")
         try:
@@ -92,6 +101,8 @@ class Command(BaseCommand):
         if procedures is not None:
             self.load_procedures(procedures)
             self.load_appointments()
+        if news is not None:
+            self.load_news(news)
 
     def read_procedures(self, procedures: ProceduresDemoLoader) -> int:
         try:
@@ -108,6 +119,25 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The procedures demo was not loaded (the home demo was); nothing of it was written. "
                 f"Fix the demo files and run load_demo again:\n{error}"
+            ) from error
+        self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
+
+    def read_news(self, news: NewsDemoLoader) -> None:
+        try:
+            news.read(with_procedures_demo=True)
+        except CatalogueError as error:
+            raise CommandError(f"The news demo files have problems:\n{error}") from error
+
+    def load_news(self, news: NewsDemoLoader) -> None:
+        """The news and policy listings, the archive of articles and policies (with PDFs), the notices."""
+        self.stdout.write("Loading the news demo (articles, policies, PDFs, notices) in nine languages…")
+        started = time.monotonic()
+        try:
+            report = news.load()
+        except CatalogueError as error:
+            raise CommandError(
+                f"The news demo was not loaded (the pages, guides and services were); nothing of it was "
+                f"written. Fix the files in cityportal/news/demo/ and run load_demo again:\n{error}"
             ) from error
         self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
 
