@@ -184,6 +184,9 @@ LANGUAGES = [
 FALLBACK_LANGUAGE_CODE = "en"
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# "Translate this page" makes drafts: a translation goes live only through its language's reviewer
+# (docs/editorial-workflow.md), never straight away still holding the Chinese text.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Language-neutral records (offices, departments) keep their texts in one column per language
 # (core/translation.py); an empty translation reads as English, then as the Chinese source.
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE

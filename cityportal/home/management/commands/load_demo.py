@@ -1,6 +1,8 @@
 import time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -21,6 +23,7 @@ DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - the demo's published login, n
 PROCEDURES_SLUGS = {"guides", "journeys"}
 # --only names these to load the news demo (news, policies, notices), which needs the guides too.
 NEWS_SLUGS = {"news", "policies"}
+DEMO_GLOSSARY = Path(__file__).resolve().parents[3] / "publishing" / "demo" / "glossary.csv"
 
 
 class Command(BaseCommand):
@@ -103,6 +106,7 @@ class Command(BaseCommand):
             self.load_appointments()
         if news is not None:
             self.load_news(news)
+        self.load_editorial_setup()
 
     def read_procedures(self, procedures: ProceduresDemoLoader) -> int:
         try:
@@ -140,6 +144,13 @@ class Command(BaseCommand):
                 f"written. Fix the files in cityportal/news/demo/ and run load_demo again:\n{error}"
             ) from error
         self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
+
+    def load_editorial_setup(self) -> None:
+        """The glossary translators check their work against, and the editorial roles and review
+        workflows of each language (run after the language trees exist)."""
+        self.stdout.write("Loading the glossary and the editorial roles…")
+        call_command("import_glossary", str(DEMO_GLOSSARY), stdout=self.stdout)
+        call_command("sync_editorial_roles", stdout=self.stdout)
 
     def read_appointments(self) -> None:
         try:
