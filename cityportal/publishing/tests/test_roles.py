@@ -118,8 +118,11 @@ def test_a_translator_saves_a_draft_of_an_arabic_page_but_cannot_publish_it(
 
 
 def test_a_translator_cannot_publish_from_the_translation_editor(
-    client, django_user_model, roles, source, django_capture_on_commit_callbacks
+    client, django_user_model, roles, source, django_capture_on_commit_callbacks, settings
 ):
+    # wagtail-localize's default (the portal turns it off): the new translation is live at once, so
+    # the test can show a translator's publish leaves the live version alone.
+    settings.WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = True
     editor = member(django_user_model, "wang", EDITORS)
     arabic_locale = Locale.objects.get(language_code="ar")
     with django_capture_on_commit_callbacks(execute=True):  # wagtail-localize publishes on commit

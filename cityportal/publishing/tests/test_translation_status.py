@@ -237,11 +237,13 @@ def test_a_translation_written_through_localize_sync_gets_a_status_when_publishe
 
 
 def test_a_translation_published_with_untranslated_segments_is_out_of_date(
-    article, django_capture_on_commit_callbacks
+    article, django_capture_on_commit_callbacks, settings
 ):
     from wagtail_localize.operations import TranslationCreator
 
-    # wagtail-localize's default: a translation of a live page is published at once, in Chinese.
+    # wagtail-localize's default, which the portal turns off: a translation of a live page is
+    # published at once, in Chinese.
+    settings.WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = True
     with django_capture_on_commit_callbacks(execute=True):
         TranslationCreator(None, [Locale.objects.get(language_code="es")]).create_translations(article)
 
