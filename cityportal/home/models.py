@@ -15,8 +15,6 @@ from cityportal.core.models import PortalPage
 from cityportal.core.navigation import localized_pages
 from cityportal.core.sections import Section
 
-LATEST_UPDATES = 6
-
 
 class HomePage(PortalPage):
     """One per language: the portal's front door."""
@@ -86,14 +84,8 @@ class HomePage(PortalPage):
         context["shortcuts"] = partial(self.link_list, self.shortcuts)
         context["contact_links"] = partial(self.link_list, self.contact_links)
         context["sections"] = SectionPage.objects.child_of(self).live().in_menu()
-        context["latest"] = (
-            ContentPage.objects.descendant_of(self)
-            .live()
-            .order_by("-last_published_at")
-            .only("id", "title", "url_path", "path", "depth", "summary", "last_published_at", "locale_id")[
-                :LATEST_UPDATES
-            ]
-        )
+        # The latest news come from the news app's {% latest_news %} tag in the template (as the
+        # section pages' guides come from procedures_tags), so that home does not import news.
         return context
 
 

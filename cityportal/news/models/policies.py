@@ -1,20 +1,46 @@
 """Policy documents, the policy library of each language, and a policy's status in time."""
 
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Subquery, Value, When
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cityportal.core.blocks import BodyBlock, DocumentLinkBlock
-from cityportal.core.models import PortalPage
+from cityportal.core.models import Department, PortalPage
+from cityportal.core.sections import Section
+from cityportal.core.site_version import site_version
+
+from .articles import known_section, listing_paths, page_tags, reserved_slug_error
+
+POLICY_LISTING_FIELDS = (
+    "id",
+    "title",
+    "summary",
+    "path",
+    "depth",
+    "url_path",
+    "locale_id",
+    "last_published_at",
+    "document_number",
+    "date_issued",
+    "issuing_authority",
+)
 
 
 class PolicyStatus(models.TextChoices):
@@ -37,8 +63,43 @@ def policy_status(
     return PolicyStatus.IN_FORCE
 
 
-class PolicyIndexPage(PortalPage):
-    """/<lang>/policies/: the policy library, filterable by section, issuing authority, year and status."""
+def policy_status_expression(today: date) -> Case:
+    """policy_status() in SQL, so that the library filters and shows statuses in the query itself.
+
+    A NULL date compares as unknown, so a When on it never matches: the same as `None` above.
+    """
+    return Case(
+        When(withdrawn_on__lte=today, then=Value(PolicyStatus.WITHDRAWN.value)),
+        When(expiry_date__lt=today, then=Value(PolicyStatus.EXPIRED.value)),
+        When(effective_date__gt=today, then=Value(PolicyStatus.NOT_YET_EFFECTIVE.value)),
+        default=Value(PolicyStatus.IN_FORCE.value),
+        output_field=models.CharField(),
+    )
+
+
+def beijing_today() -> date:
+    """Statuses change at midnight in Beijing, whatever the server's or the visitor's time zone."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+@dataclass(frozen=True)
+class PolicyFacets:
+    """The choices of the library's filter form: authorities and years that have live policies."""
+
+    authorities: list
+    years: list[int]
+
+    @property
+    def authority_codes(self) -> set[str]:
+        return {department.code for department in self.authorities}
+
+
+class PolicyIndexPage(RoutablePageMixin, PortalPage):
+    """/<lang>/policies/: the policy library, filterable by section, issuing authority, year and status.
+
+    Routes: /policies/, /policies/<section>/, and the feeds /policies/rss.xml and atom.xml.
+    Only policies live in this page's language are listed (ADR 014).
+    """
 
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
 
@@ -49,6 +110,101 @@ class PolicyIndexPage(PortalPage):
 
     class Meta:
         verbose_name = _("policy library")
+
+    def policies(self, *, section: str = "", filters=None, today: date | None = None):
+        """Live policies of this library (its language only), newest issued first, each with its
+        `status` on `today` (Beijing) computed in the query."""
+        policies = (
+            PolicyDocument.objects.child_of(self)
+            .live()
+            .annotate(status=policy_status_expression(today or beijing_today()))
+            .select_related("issuing_authority")
+        )
+        if section:
+            policies = policies.filter(sections__code=section)
+        if filters and filters.authority:
+            policies = policies.filter(issuing_authority__code=filters.authority)
+        if filters and filters.year:
+            policies = policies.filter(
+                date_issued__gte=date(filters.year, 1, 1), date_issued__lte=date(filters.year, 12, 31)
+            )
+        if filters and filters.status:
+            policies = policies.filter(status=filters.status)
+        return policies.order_by("-date_issued", "-pk").only(*POLICY_LISTING_FIELDS)
+
+    def facets(self) -> PolicyFacets:
+        """The filter form's choices. They change only on publish: cached under the site version."""
+        key = f"cityportal:news:policy-facets:{site_version()}:{self.pk}"
+        facets = cache.get(key)
+        if facets is None:
+            live = PolicyDocument.objects.child_of(self).live()
+            authorities = Department.objects.filter(pk__in=Subquery(live.values("issuing_authority_id")))
+            facets = PolicyFacets(
+                authorities=list(authorities),
+                years=[day.year for day in live.dates("date_issued", "year", order="DESC")],
+            )
+            cache.set(key, facets, timeout=600)
+        return facets
+
+    def listing_url(self, request, section: str = "") -> str:
+        return self.get_url(request) + (f"{section}/" if section else "")
+
+    def serve_listing(self, request, section: str = ""):
+        from ..listings import Listing, keyset_page, parse_policy_filters, requested_window
+
+        facets = self.facets()
+        filters, ignored = parse_policy_filters(
+            request.GET,
+            authorities=facets.authority_codes,
+            years=set(facets.years),
+            statuses=set(PolicyStatus.values),
+        )
+        policies = self.policies(section=section, filters=filters)
+        context = self.get_context(request)
+        context["listing"] = Listing(
+            kind=Listing.POLICIES,
+            url=self.listing_url(request, section),
+            index_title=self.title,
+            index_url=self.listing_url(request),
+            page=keyset_page(policies, requested_window(request.GET, date), field_name="date_issued"),
+            family=context["family"],
+            section=section,
+            filters=filters,
+            ignored=tuple(ignored),
+        )
+        # Sorted in the visitor's language (the names are translated columns).
+        context["authorities"] = sorted(facets.authorities, key=lambda department: str(department.name))
+        context["years"] = facets.years
+        context["statuses"] = PolicyStatus.choices
+        context["sections"] = Section.choices
+        context["feed_section"] = section
+        context["canonical_url"] = request.build_absolute_uri(context["listing"].url)
+        return TemplateResponse(request, self.get_template(request), context)
+
+    def get_cached_paths(self):
+        """Every address this page answers, for purging HTTP caches on publish (Wagtail's frontend cache)."""
+        return listing_paths(with_section_feeds=False)
+
+    def serve_feed(self, request, flavour: str):
+        from ..feeds import policy_feed
+
+        return policy_feed(flavour)(request, index=self)
+
+    @path("")
+    def library(self, request):
+        return self.serve_listing(request)
+
+    @path("rss.xml/")
+    def rss(self, request):
+        return self.serve_feed(request, "rss")
+
+    @path("atom.xml/")
+    def atom(self, request):
+        return self.serve_feed(request, "atom")
+
+    @path("<slug:section>/")
+    def section_listing(self, request, section):
+        return self.serve_listing(request, known_section(section))
 
 
 class PolicyDocument(PortalPage):
@@ -161,6 +317,8 @@ class PolicyDocument(PortalPage):
     def clean(self):
         super().clean()
         errors = {}
+        if error := reserved_slug_error(self.slug):
+            errors.update(error.message_dict)
         if self.effective_date and self.date_issued and self.effective_date < self.date_issued:
             errors["effective_date"] = _("A policy cannot take effect before it is issued.")
         if self.expiry_date and self.effective_date and self.expiry_date < self.effective_date:
@@ -174,3 +332,100 @@ class PolicyDocument(PortalPage):
         return policy_status(
             effective=self.effective_date, expires=self.expiry_date, withdrawn=self.withdrawn_on, today=today
         )
+
+    def get_context(self, request, *args, **kwargs):
+        from cityportal.procedures.fragments import fragment_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context["policy"] = PolicyParts(self, request, context["family"])
+        context["today"] = beijing_today()  # keys the cached fragment: a status can change at midnight
+        context.update(fragment_context(request))
+        return context
+
+
+class PolicyParts:
+    """What a policy page shows beyond its own row, fetched only when its cached fragment is rebuilt."""
+
+    def __init__(self, policy: PolicyDocument, request, family):
+        self.policy = policy
+        self.request = request
+        self.family = family
+
+    @cached_property
+    def status(self) -> str:
+        return self.policy.status_on(beijing_today())
+
+    @property
+    def has_lapsed(self) -> bool:
+        return self.status in (PolicyStatus.WITHDRAWN, PolicyStatus.EXPIRED)
+
+    @cached_property
+    def authority(self):
+        # A query of its own rather than the foreign key: the page came from routing without it.
+        authority_id = self.policy.issuing_authority_id
+        return Department.objects.filter(pk=authority_id).first() if authority_id else None
+
+    @cached_property
+    def chinese_version(self):
+        """The Chinese text, which prevails; None on the Chinese page itself."""
+        for version in self.family.versions:
+            if version.language == settings.LANGUAGE_CODE and version.exact and not version.current:
+                return version
+        return None
+
+    @property
+    def is_translation(self) -> bool:
+        current = next((v.language for v in self.family.versions if v.current), settings.LANGUAGE_CODE)
+        return current != settings.LANGUAGE_CODE
+
+    @cached_property
+    def replacement(self):
+        """The policy that replaced this one, in this language if it is live in it, else in Chinese."""
+        if not self.policy.replaced_by_id:
+            return None
+        keys = PolicyDocument.objects.filter(pk=self.policy.replaced_by_id).values("translation_key")
+        versions = {
+            row.locale_id: row
+            for row in PolicyDocument.objects.live()
+            .filter(translation_key__in=Subquery(keys))
+            .filter(
+                models.Q(locale_id=self.policy.locale_id)
+                | models.Q(locale__language_code=settings.LANGUAGE_CODE)
+            )
+            .select_related("locale")
+            .only("id", "title", "path", "depth", "url_path", "locale_id", "locale__language_code")
+        }
+        return versions.get(self.policy.locale_id) or next(iter(versions.values()), None)
+
+    @cached_property
+    def related_procedures(self) -> list:
+        """The chosen guides as this language's live versions, in the editor's order (one query)."""
+        from cityportal.procedures.guide_links import chosen_ids, guides_in_language
+
+        ids = chosen_ids(self.policy.related_procedures.raw_data)
+        guides = guides_in_language(ids, self.policy.locale_id)
+        listed, seen = [], set()
+        for page_id in ids:
+            guide = guides.get(page_id)
+            if guide is not None and guide.pk not in seen:
+                seen.add(guide.pk)
+                listed.append(guide)
+        return listed
+
+    @cached_property
+    def tags(self):
+        return page_tags(self.policy, preview=getattr(self.request, "is_preview", False))
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        return self.tags.sections
+
+    @property
+    def topics(self) -> list[str]:
+        return self.tags.topics
+
+    @cached_property
+    def json_ld(self):
+        from .. import structured_data
+
+        return structured_data.json_for_script(structured_data.legislation(self.policy, self))
