@@ -117,8 +117,11 @@ def site_wide_urls() -> set[str]:
 def _add_pages(batch: PurgeBatch, pages: Iterable[Page], *, feeds: bool = True) -> None:
     for page in pages:
         page = page.specific_deferred
-        batch.add_page(page)  # its address and the paths of its own get_cached_paths()
         base = page.get_full_url(batch)
+        if feeds:
+            batch.add_page(page)  # its address and the paths of its own get_cached_paths() (feeds too)
+        elif base is not None:
+            batch.add_url(base)
         if base is not None:
             batch.add_urls(base + path for path in listing_paths(page, feeds=feeds))
 

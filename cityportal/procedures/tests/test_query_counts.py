@@ -110,8 +110,9 @@ def test_guide_page_stays_within_budget_with_every_cache_cold(client, guides):
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         client.get(guides_url)
-    # Header, footer, Site and journeys rebuilt too: the shared caches cost a few more once per language.
-    assert len(queries) <= GUIDE_PAGE_BUDGET + 8
+    # Header, footer, Site and journeys rebuilt too: the shared caches cost a few more once per language
+    # (since issue 6 also the feed links, the active notices and the out-of-date translations).
+    assert len(queries) <= GUIDE_PAGE_BUDGET + 12
 
 
 BROWSE_QUERIES = ["", "?section=work", "?audience=students&department=beijing-hr&sort=reviewed&page=2"]
