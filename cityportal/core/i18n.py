@@ -50,3 +50,18 @@ def best_language_for(accept_language: str) -> str:
         except LookupError:
             continue
     return settings.FALLBACK_LANGUAGE_CODE
+
+
+class LanguageTagged:
+    """For records that carry a `language` (a Django code): its BCP 47 tag and text direction, as
+    templates need them for `lang`, `hreflang` and `dir` attributes."""
+
+    language: str
+
+    @property
+    def bcp47(self) -> str:
+        return bcp47(self.language)
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.language)

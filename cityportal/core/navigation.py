@@ -24,21 +24,13 @@ class Crumb:
 
 
 @dataclass(frozen=True)
-class LanguageVersion:
+class LanguageVersion(i18n.LanguageTagged):
     language: str  # Django code, e.g. "zh-hans"
     name: str  # the language's own name for itself
     url: str
     full_url: str
     exact: bool  # False when the page is not translated and this is its nearest translated ancestor
     current: bool
-
-    @property
-    def bcp47(self) -> str:
-        return i18n.bcp47(self.language)
-
-    @property
-    def rtl(self) -> bool:
-        return i18n.is_rtl(self.language)
 
 
 @dataclass(frozen=True)

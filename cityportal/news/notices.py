@@ -33,7 +33,7 @@ SEVERITY_ORDER = {Notice.Severity.URGENT: 0, Notice.Severity.WARNING: 1, Notice.
 
 
 @dataclass(frozen=True)
-class ShownNotice:
+class ShownNotice(i18n.LanguageTagged):
     """A notice as the banner shows it: plain values, so it can be cached."""
 
     pk: int
@@ -57,14 +57,6 @@ class ShownNotice:
     @property
     def urgent(self) -> bool:
         return self.severity == Notice.Severity.URGENT
-
-    @property
-    def bcp47(self) -> str:
-        return i18n.bcp47(self.language)
-
-    @property
-    def rtl(self) -> bool:
-        return i18n.is_rtl(self.language)
 
 
 def fallback_languages(language: str) -> list[str]:

@@ -20,21 +20,13 @@ NOT_OUT_OF_DATE = "current"  # cached for pages without a notice (None would rea
 
 
 @dataclass(frozen=True)
-class VersionLink:
+class VersionLink(i18n.LanguageTagged):
     language: str
     url: str
 
     @property
     def name(self) -> str:
         return i18n.language_name(self.language)
-
-    @property
-    def bcp47(self) -> str:
-        return i18n.bcp47(self.language)
-
-    @property
-    def rtl(self) -> bool:
-        return i18n.is_rtl(self.language)
 
 
 @dataclass(frozen=True)
