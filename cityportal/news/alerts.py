@@ -199,7 +199,7 @@ def request_subscription(
     token, token_hash = new_token()
     with transaction.atomic():
         existing = (
-            AlertSubscription.objects.select_for_update()
+            AlertSubscription.objects.select_for_update(of=("self",))  # the topic join is nullable
             .select_related("topic")
             .filter(same_subject(section, topic), email=email, language=language)
             .first()
