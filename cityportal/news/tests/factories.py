@@ -70,7 +70,27 @@ def policy_index(home: HomePage) -> PolicyIndexPage:
     return _index(home, PolicyIndexPage, PolicyIndexPageFactory)
 
 
-class NewsArticleFactory(PageFactory):
+class FiledPageFactory(PageFactory):
+    """Articles and policies: `sections=["work"]` and `topics=[topic]` file the published page."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sections.set(SectionTag.objects.filter(code__in=extracted))
+            self.save_revision().publish()
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+            self.save_revision().publish()
+
+
+class NewsArticleFactory(FiledPageFactory):
     """A published article. Pass `parent=news_index(home)`; `sections=["work"]` files it under sections."""
 
     class Meta:
@@ -83,20 +103,8 @@ class NewsArticleFactory(PageFactory):
     date = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n))
     body = factory.LazyFunction(lambda: [("paragraph", "<p>新闻正文。</p>")])
 
-    @factory.post_generation
-    def sections(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.sections.set(SectionTag.objects.filter(code__in=extracted))
-            self.save_revision().publish()
 
-    @factory.post_generation
-    def topics(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.topics.set(extracted)
-            self.save_revision().publish()
-
-
-class PolicyDocumentFactory(PageFactory):
+class PolicyDocumentFactory(FiledPageFactory):
     class Meta:
         model = PolicyDocument
         skip_postgeneration_save = True
@@ -108,18 +116,6 @@ class PolicyDocumentFactory(PageFactory):
     date_issued = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     effective_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20))
     body = factory.LazyFunction(lambda: [("paragraph", "<p>第一条 政策正文。</p>")])
-
-    @factory.post_generation
-    def sections(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.sections.set(SectionTag.objects.filter(code__in=extracted))
-            self.save_revision().publish()
-
-    @factory.post_generation
-    def topics(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.topics.set(extracted)
-            self.save_revision().publish()
 
 
 class NoticeFactory(factory.django.DjangoModelFactory):
