@@ -142,3 +142,21 @@ def server(tmp_path_factory):
 
     with portal_server(tmp_path_factory.mktemp("portal")) as base_url:
         yield base_url
+
+
+@pytest.fixture
+def private_storage(tmp_path, settings):
+    """The "private" storage (question attachments) in a temporary folder, emptied after the test."""
+    from django.core.files.storage import storages
+
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    storages._storages.pop("private", None)  # settings_changed resets the handler; be sure
+    yield location
+    storages._storages.pop("private", None)

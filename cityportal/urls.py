@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("", include("cityportal.core.urls")),  # /<lang>/privacy/my-data/, before the page tree
     path("appointments/", include("cityportal.appointments.urls")),  # the booking pages
     path("alerts/", include("cityportal.news.urls")),  # email alerts: subscribe, confirm, unsubscribe
+    path("", include("cityportal.consultations.urls")),  # /<lang>/ask/, its status page, FAQ votes
     path("", include("cityportal.news.feeds")),  # …/rss.xml and …/atom.xml, handed to the index pages
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from cityportal.core.forms import SensitiveDataConsentField
 from cityportal.core.i18n import BABEL_LOCALES
 from cityportal.core.protection import ProtectedFormMixin, RateLimit
+from cityportal.core.references import normalise_reference
 from cityportal.procedures.sorting import sort_key
 
 from .models import DocumentType
-from .references import normalise_reference
 
 # Babel's territories that are not ISO 3166-1 alpha-2 countries: regions, groupings, unknown, Kosovo.
 NOT_ISO_3166 = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}

@@ -32,11 +32,11 @@ from cityportal.core.crypto import (
     rotate_personal,
 )
 from cityportal.core.data_requests import Record, register_personal_data_provider
+from cityportal.core.references import normalise_reference
 from cityportal.core.retention import register_retention
 from cityportal.core.templatetags.core_tags import format_datetime
 
 from .models import Booking, BookingStatus
-from .references import normalise_reference
 from .services import cancel_booking
 
 PROVIDER = "bookings"

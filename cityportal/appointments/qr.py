@@ -11,7 +11,7 @@ import io
 import segno
 from django.utils.translation import gettext
 
-from .references import normalise_reference
+from cityportal.core.references import normalise_reference
 
 
 def _qr_code(reference: str) -> segno.QRCode:

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cityportal.procedures",
     "cityportal.appointments",
     "cityportal.news",
+    "cityportal.consultations",
     "cityportal.publishing",
     "cityportal.api",
     "wagtail_localize",
@@ -206,8 +207,14 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 # Let Django serve uploaded files (the embedded default); production leaves it to nginx or the store.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+# Files only staff may read (question attachments): outside MEDIA_ROOT, never served by a URL of their own.
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -311,7 +318,7 @@ BOT_CHALLENGE_TTL = 20 * 60
 RETENTION_DEFAULT_DAYS = {
     "bookings": 180,  # after the appointment date
     "questions": 730,  # after the question was sent
-    "question_attachments": 730,  # deleted with their question
+    "question_attachments": 90,  # after the question was sent: documents are needed only to answer it
     "feedback_text": 365,
     "email_subscriptions": 30,  # after unsubscribing, or after an unconfirmed sign-up
     "alert_requests": 7,  # email alert sign-ups never confirmed (confirmed ones go when unsubscribed)

@@ -9,6 +9,7 @@ SMS_BACKEND = "cityportal.core.sms.RecordingSmsBackend"  # cityportal.core.sms.o
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": STORAGES["private"],  # noqa: F405 - tests point it at a temporary folder (private_storage fixture)
 }
 SEARCH_ENGINE_ALLOW_FAKE = True  # the `recording` search-engine notifier (publishing/search_engines.py)
 MACHINE_TRANSLATION_ALLOW_FAKE = True  # the recording machine translator (machine_translation/recording.py)

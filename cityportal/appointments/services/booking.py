@@ -16,10 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from cityportal.core.crypto import blind_index, encrypt_personal
+from cityportal.core.references import new_reference
 from cityportal.core.working_days import load_working_calendar
 
 from ..models import AppointmentService, AppointmentSlot, Booking, BookingStatus, DailyQuota, OfficeClosure
-from ..references import new_reference
 from ..schedule import BEIJING, Period, opening_periods, slot_is_bookable, slot_times
 
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cityportal.appointments.models import AppointmentSlot, Booking, BookingStatus
-from cityportal.appointments.references import new_reference
 from cityportal.appointments.services import Applicant, BookingRefused, book_slot
 from cityportal.core.crypto import blind_index, encrypt_personal
+from cityportal.core.references import new_reference
 
 from .concurrency import WorkerDatabase, overlap, run_together
 from .factories import AppointmentSlotFactory, applicant

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from cityportal.appointments.qr import reference_qr_png, reference_qr_svg
-from cityportal.appointments.references import new_reference
+from cityportal.core.references import new_reference
 
 SVG = "{http://www.w3.org/2000/svg}"
 

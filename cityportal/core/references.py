@@ -1,4 +1,4 @@
-"""Booking references: 50 random bits, written so they are easy to read aloud and type.
+"""References given to visitors (bookings, questions): 50 random bits, easy to read aloud and type.
 
 Crockford's base-32 alphabet leaves out I, L, O and U, so “0/O” and “1/I/L” cannot be confused;
 ten characters in two groups (“K7QM3-XHD9P”) carry 50 bits, well above the 40 bits that make a

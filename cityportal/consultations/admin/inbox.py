@@ -1,0 +1,11 @@
+"""(Being written.)"""
+
+from django.http import Http404
+
+
+def inbox(request):
+    raise Http404
+
+
+def export_csv(request):
+    raise Http404

@@ -1,0 +1,7 @@
+"""(Being written.)"""
+
+from django.http import Http404
+
+
+def ask_question(request):
+    raise Http404
