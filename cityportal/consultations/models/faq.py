@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
@@ -88,3 +88,32 @@ class FAQIndexPage(RoutablePageMixin, PortalPage):
 
     class Meta:
         verbose_name = _("questions and answers")
+
+    # The routes hand over to plain functions in consultations/faq.py (listing, search, figures).
+    @path("")
+    def all_sections(self, request):
+        from ..faq import serve_faq
+
+        return serve_faq(self, request)
+
+    @path("figures/")
+    def figures(self, request):
+        from ..faq import serve_figures
+
+        return serve_figures(self, request)
+
+    @path("<slug:section>/")
+    def one_section(self, request, section):
+        from ..faq import serve_faq
+
+        return serve_faq(self, request, section=section)
+
+    def get_sitemap_urls(self, request=None):
+        from ..faq import faq_sitemap_urls
+
+        return faq_sitemap_urls(self, request)
+
+    def get_cached_paths(self):
+        from ..faq import faq_cached_paths
+
+        return faq_cached_paths(self)
