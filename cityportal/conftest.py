@@ -158,5 +158,12 @@ def private_storage(tmp_path, settings):
         },
     }
     storages._storages.pop("private", None)  # settings_changed resets the handler; be sure
+    # A FileField resolves a callable storage once, when the model class is made: point it here too.
+    from cityportal.consultations.models import QuestionAttachment
+
+    field = QuestionAttachment._meta.get_field("file")
+    original = field.storage
+    field.storage = storages["private"]
     yield location
+    field.storage = original
     storages._storages.pop("private", None)

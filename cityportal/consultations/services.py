@@ -8,7 +8,7 @@ failure leaves neither a half-made question nor an email about something that di
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -260,12 +260,44 @@ def record_vote(entry: FAQEntry, *, helpful: bool, now: datetime | None = None) 
 
 def delete_attachments(question: Question) -> int:
     """Remove a question's files from the private storage and their rows; the number removed."""
-    count = 0
-    for attachment in question.attachments.all():
-        attachment.file.delete(save=False)
-        attachment.delete()
-        count += 1
-    return count
+    attachments = list(question.attachments.all())
+    names = [attachment.file.name for attachment in attachments]
+    QuestionAttachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
+    if names:
+        storage = QuestionAttachment._meta.get_field("file").storage
+        # Files go only once the rows are gone for good: a rollback keeps both.
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return len(attachments)
+
+
+# A file younger than this may belong to a submission still in its transaction: leave it alone.
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def sweep_orphan_attachment_files(now: datetime | None = None) -> int:
+    """Delete files under questions/ in the private storage that no attachment row names.
+
+    Files are not transactional: a submission rolled back by a caller's transaction, or a process
+    killed between writing a file and committing its row, leaves a file behind. Passport scans must
+    not outlive their question, so this sweep (a scheduled job) removes them."""
+    storage = QuestionAttachment._meta.get_field("file").storage
+    cutoff = (now or timezone.now()) - ORPHAN_GRACE
+    known = set(QuestionAttachment.objects.values_list("file", flat=True))
+    removed = 0
+    pending = ["questions"]
+    while pending:
+        folder = pending.pop()
+        try:
+            folders, files = storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        pending += [f"{folder}/{name}" for name in folders]
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                removed += 1
+    return removed
 
 
 def anonymise_question(question: Question, *, now: datetime | None = None) -> None:

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='Question',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=11, unique=True, verbose_name='reference')),
+                ('reference', models.CharField(max_length=12, unique=True, verbose_name='reference')),
                 ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English'), ('ko', '한국어'), ('ja', '日本語'), ('de', 'Deutsch'), ('fr', 'Français'), ('es', 'Español'), ('ru', 'Русский'), ('ar', 'العربية')], max_length=10, verbose_name='language')),
                 ('section', models.CharField(choices=[('invest', 'Invest'), ('work', 'Work'), ('study', 'Study'), ('live', 'Live'), ('travel', 'Travel'), ('consume', 'Consume')], max_length=20, verbose_name='section')),
                 ('text', models.TextField(max_length=4000, verbose_name='question')),

@@ -33,7 +33,7 @@ class QuestionStatus(models.TextChoices):
 
 
 class Question(models.Model):
-    reference = models.CharField(_("reference"), max_length=11, unique=True)
+    reference = models.CharField(_("reference"), max_length=12, unique=True)  # "Q" + "XXXXX-XXXXX"
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     section = models.CharField(_("section"), max_length=20, choices=Section.choices)
     # The guide the visitor asked about, in their language (optional); the section is set from it.

@@ -8,6 +8,11 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cityportal.appointments.demo import load_appointments_demo, read_demo
+from cityportal.consultations.demo.loader import (
+    STAFF_USERNAME,
+    SUPERVISOR_USERNAME,
+    ConsultationsDemoLoader,
+)
 from cityportal.core.localize_sync import index_updates_once
 from cityportal.core.models import PortalSettings
 from cityportal.core.services.calendar import seed_calendar_year
@@ -23,6 +28,9 @@ DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - the demo's published login, n
 PROCEDURES_SLUGS = {"guides", "journeys"}
 # --only names these to load the news demo (news, policies, notices), which needs the guides too.
 NEWS_SLUGS = {"news", "policies"}
+# --only names these to load the consultations demo (FAQ pages and entries, questions, reply templates,
+# staff accounts), which needs the departments of the procedures demo.
+CONSULTATIONS_SLUGS = {"faq", "questions"}
 DEMO_GLOSSARY = Path(__file__).resolve().parents[3] / "publishing" / "demo" / "glossary.csv"
 
 
@@ -30,7 +38,7 @@ class Command(BaseCommand):
     help = (
         "Load the demo site in nine languages through wagtail-localize: home, six sections and content "
         "pages, then the procedure guides, the finder and the journeys, then the news, policies and "
-        "notices. Idempotent: running it twice "
+        "notices, then the FAQ, sample questions and reply templates. Idempotent: running it twice "
         "changes nothing."
     )
 
@@ -45,28 +53,40 @@ class Command(BaseCommand):
             help=(
                 "Comma-separated slugs: load just these pages and their parents (for checking new files); "
                 "“guides” loads the procedures demo (guides, finder, journeys) with the home page; "
-                "“news” also loads the news demo (news, policies, notices)."
+                "“news” also loads the news demo (news, policies, notices); “faq” the consultations demo "
+                "(FAQ, questions, reply templates, staff accounts)."
             ),
         )
 
     def handle(self, *args, if_empty=False, dry_run=False, only="", **options):
         wanted = {slug.strip() for slug in only.split(",") if slug.strip()}
         with_news = not wanted or bool(wanted & NEWS_SLUGS)
-        with_procedures = with_news or bool(wanted & PROCEDURES_SLUGS)
+        with_consultations = not wanted or bool(wanted & CONSULTATIONS_SLUGS)
+        with_procedures = with_news or with_consultations or bool(wanted & PROCEDURES_SLUGS)
         try:
             pages = read_pages()
             if wanted:
-                pages = with_ancestors(pages, (wanted - PROCEDURES_SLUGS - NEWS_SLUGS) or {"home"})
+                shown = wanted - PROCEDURES_SLUGS - NEWS_SLUGS - CONSULTATIONS_SLUGS
+                pages = with_ancestors(pages, shown or {"home"})
         except DemoContentError as error:
             raise CommandError(f"{error} Fix the demo file and run load_demo again.") from error
         procedures = ProceduresDemoLoader(log=lambda message: self.stdout.write(f"  {message}"))
         news = NewsDemoLoader(log=lambda message: self.stdout.write(f"  {message}")) if with_news else None
+        consultations = (
+            ConsultationsDemoLoader(
+                log=lambda message: self.stdout.write(f"  {message}"), password=DEMO_PASSWORD
+            )
+            if with_consultations
+            else None
+        )
         if dry_run:
             guides = self.read_procedures(procedures) if with_procedures else 0
             if with_procedures:
                 self.read_appointments()
             if news is not None:
                 self.read_news(news)
+            if consultations is not None:
+                self.read_consultations(consultations)
             self.stdout.write(
                 f"{len(pages)} demo pages and {guides} guides read; nothing written (--dry-run)."
             )
@@ -76,14 +96,25 @@ class Command(BaseCommand):
             return
         # A demo page is saved several times while it is built: index each once, at the end.
         with index_updates_once():
-            self.load(pages, procedures if with_procedures else None, news)
+            self.load(pages, procedures if with_procedures else None, news, consultations)
         self.stdout.write(
             f"Admin: /admin/ on the portal (http://127.0.0.1:8000/admin/ with make run) — "
             f"user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
             "(demo only: change it)."
         )
+        if consultations is not None:
+            self.stdout.write(
+                f"Questions staff: user “{STAFF_USERNAME}” (exit-entry department) and "
+                f"“{SUPERVISOR_USERNAME}” (every department), password “{DEMO_PASSWORD}” (demo only)."
+            )
 
-    def load(self, pages, procedures: ProceduresDemoLoader | None, news: NewsDemoLoader | None) -> None:
+    def load(
+        self,
+        pages,
+        procedures: ProceduresDemoLoader | None,
+        news: NewsDemoLoader | None,
+        consultations: ConsultationsDemoLoader | None = None,
+    ) -> None:
         loader = DemoLoader(log=lambda message: self.stdout.write(f"  {message}"))
         self.stdout.write(f"Loading {len(pages)} demo pages in nine languages…")
         try:
@@ -106,6 +137,8 @@ class Command(BaseCommand):
             self.load_appointments()
         if news is not None:
             self.load_news(news)
+        if consultations is not None:
+            self.load_consultations(consultations)
         self.load_editorial_setup()
 
     def read_procedures(self, procedures: ProceduresDemoLoader) -> int:
@@ -142,6 +175,28 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The news demo was not loaded (the pages, guides and services were); nothing of it was "
                 f"written. Fix the files in cityportal/news/demo/ and run load_demo again:\n{error}"
+            ) from error
+        self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
+
+    def read_consultations(self, consultations: ConsultationsDemoLoader) -> None:
+        try:
+            consultations.read()
+        except CatalogueError as error:
+            raise CommandError(f"The consultations demo files have problems:\n{error}") from error
+
+    def load_consultations(self, consultations: ConsultationsDemoLoader) -> None:
+        """The FAQ pages and entries, the demo staff accounts, reply templates and sample questions."""
+        self.stdout.write(
+            "Loading the consultations demo (FAQ, questions, reply templates) in nine languages…"
+        )
+        started = time.monotonic()
+        try:
+            report = consultations.load()
+        except CatalogueError as error:
+            raise CommandError(
+                f"The consultations demo was not loaded (the steps before it were); nothing of it "
+                f"was written. Fix the files in cityportal/consultations/demo/ and run load_demo again:\n"
+                f"{error}"
             ) from error
         self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
 
