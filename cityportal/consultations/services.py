@@ -115,7 +115,7 @@ def _create_question(
             content_type=attachment.content_type,
             size=len(attachment.data),
         )
-        stored.file.save(attachment.name, ContentFile(attachment.data), save=False)
+        stored.file.save(attachment.stored_name or attachment.name, ContentFile(attachment.data), save=False)
         stored_files.append(stored)
         stored.save()
     return question

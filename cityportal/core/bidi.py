@@ -16,6 +16,8 @@ LTR_RUN = re.compile(rf"[{LATIN}+@#/(][{LATIN} .,:;/@#&%+_=()'’\-–~]*[{LATIN
 # Inside these elements nothing is wrapped.
 SKIP = {"script", "style", "bdi", "code", "pre", "textarea", "title", "option", "svg"}
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
+# Character references are left whole: a run must never begin or end inside "&lt;" or "&#39;".
+ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
 def isolate(match: re.Match) -> str:
@@ -52,5 +54,10 @@ def isolate_ltr_runs(html: str) -> str:
         if skipping or not LTR_RUN.search(piece):
             out.append(piece)
         else:
-            out.append(LTR_RUN.sub(isolate, piece))
+            out.append(
+                "".join(
+                    part if ENTITY.fullmatch(part) else LTR_RUN.sub(isolate, part)
+                    for part in ENTITY.split(piece)
+                )
+            )
     return "".join(out)

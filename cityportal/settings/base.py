@@ -218,6 +218,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Documents a visitor may attach to a question (images or PDF, checked by content): how many, how large.
+# The reverse proxy's request size limit must allow them (client_max_body_size 20m on /<lang>/ask/).
+CONSULTATION_ATTACHMENT_MAX_FILES = env.int("CONSULTATION_ATTACHMENT_MAX_FILES", default=3)
+CONSULTATION_ATTACHMENT_MAX_BYTES = env.int("CONSULTATION_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+
 # --- Email ----------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587, selects SMTP in production; the
 # embedded default writes each message to a file under var/mail/.

@@ -37,3 +37,14 @@ def test_paths_and_bracketed_runs_are_isolated_whole():
     )
     assert isolate_ltr_runs("<p>مطار (PEK) و(نموذج)</p>") == "<p>مطار <bdi>(PEK)</bdi> و(نموذج)</p>"
     assert isolate_ltr_runs("<p>الرقم 12345) هنا</p>") == "<p>الرقم <bdi>12345</bdi>) هنا</p>"
+
+
+def test_escaped_markup_stays_escaped_and_readable():
+    """User text shown escaped on an Arabic page (“<b>” typed in a question) keeps its character
+    references whole: a run never starts inside "&lt;", so the page shows what was typed."""
+    html = "<p>سؤال: &lt;b&gt;visa&lt;/b&gt; &amp; &#39;permit&#39;</p>"
+    result = isolate_ltr_runs(html)
+    assert "&<bdi>" not in result and "&#<bdi>" not in result
+    assert result == (
+        "<p>سؤال: &lt;<bdi>b</bdi>&gt;<bdi>visa</bdi>&lt;<bdi>/b</bdi>&gt; &amp; &#39;<bdi>permit</bdi>&#39;</p>"
+    )
