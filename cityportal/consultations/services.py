@@ -9,7 +9,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -41,8 +43,12 @@ from .service_level import answer_due_on
 REFERENCE_PREFIX = "Q"
 
 
+BEIJING = ZoneInfo(settings.TIME_ZONE)  # Asia/Shanghai
+
+
 def beijing_date(moment: datetime):
-    return timezone.localtime(moment).date()  # TIME_ZONE is Asia/Shanghai
+    """The day in Beijing, whatever time zone an admin user chose in their profile."""
+    return moment.astimezone(BEIJING).date()
 
 
 def new_question_reference() -> str:

@@ -27,13 +27,14 @@ from wagtail.permissions import policy_registry
 
 from cityportal.core.admin_views import ConfirmObjectActionView
 from cityportal.core.models import Office
+from cityportal.core.spreadsheets import spreadsheet_safe
 from cityportal.core.templatetags.core_tags import format_date
 
 from ..models import Booking, BookingStatus
 from ..permissions import bookings_for, offices_for
 from ..schedule import BEIJING
 from ..services import AttendanceRefused, can_check_in, can_mark_no_show, check_in, mark_no_show
-from .rows import masked_document_number, spreadsheet_safe
+from .rows import masked_document_number
 
 NAMESPACE = "appointment_days"
 

@@ -1,4 +1,4 @@
-"""How a booking is shown to staff: the document number masked, CSV cells that cannot run formulas."""
+"""How a booking is shown to staff: the document number masked, the holder's language named."""
 
 from django.utils.translation import gettext
 
@@ -6,10 +6,6 @@ from cityportal.core import i18n
 from cityportal.core.crypto import PersonalDataKeyError, decrypt_personal, mask_document_number
 
 from ..models import Booking
-
-# A spreadsheet runs a cell beginning with one of these as a formula (CSV injection); a leading
-# apostrophe makes it text. Tab and carriage return are included as OWASP advises.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def masked_document_number(booking: Booking) -> str:
@@ -20,11 +16,6 @@ def masked_document_number(booking: Booking) -> str:
         return mask_document_number(decrypt_personal(booking.document_number_encrypted))
     except PersonalDataKeyError:
         return gettext("(cannot be decrypted)")
-
-
-def spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def affected_rows(bookings: list[Booking]) -> list[tuple[Booking, str, str]]:
