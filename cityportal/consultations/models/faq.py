@@ -113,6 +113,13 @@ class FAQIndexPage(RoutablePageMixin, PortalPage):
 
         return faq_sitemap_urls(self, request)
 
+    @classmethod
+    def sitemap_routes(cls, pages):
+        """Routes below each page for core.sitemaps: figures/ and the sections with entries."""
+        from ..faq import faq_routes
+
+        return faq_routes(pages)
+
     def get_cached_paths(self):
         from ..faq import faq_cached_paths
 
