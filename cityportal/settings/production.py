@@ -26,6 +26,7 @@ if not env.list("PERSONAL_DATA_KEYS", default=[]) or len(env.str("BLIND_INDEX_KE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": STORAGES["private"],  # noqa: F405 - question attachments, outside MEDIA_ROOT (base.py)
 }
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -6,9 +6,12 @@ pytest database.
 """
 
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +41,10 @@ def require_browser_tools() -> None:
         pytest.fail("axe-core is missing: run `make test`, which installs it with npm ci.")
 
 
+# (settings module, build script) -> a migrated and built SQLite file, copied for each new server.
+_BUILT_DATABASES: dict[tuple[str, str], Path] = {}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -48,13 +55,27 @@ def free_port() -> int:
 def portal_server(
     directory: Path, settings_module: str = "cityportal.settings.test", build: str = BUILD_TREE
 ):
-    """Migrate a fresh SQLite file, build the test tree (or run `build`), serve it; yield the base URL."""
+    """Serve a fresh SQLite file holding the migrated schema and the test tree (or what `build`
+    makes); yield the base URL.
+
+    Migrating and building take most of a minute, and a dozen modules start a server: the first
+    server of each (settings, build) pair in a test run makes the database, later ones copy it."""
     require_browser_tools()
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE=settings_module, SQLITE_PATH=str(directory / "db.sqlite3"))
-    run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "timeout": 600}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
-    subprocess.run([sys.executable, "-c", build], **run)  # noqa: S603
+    template = _BUILT_DATABASES.get((settings_module, build))
+    if template is not None:
+        shutil.copyfile(template, directory / "db.sqlite3")
+    else:
+        run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "timeout": 600}
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
+        subprocess.run([sys.executable, "-c", build], **run)  # noqa: S603
+        template = Path(tempfile.mkdtemp(prefix="portal-db-")) / "db.sqlite3"
+        with sqlite3.connect(directory / "db.sqlite3") as source, sqlite3.connect(template) as target:
+            source.backup(target)  # a consistent copy, whatever is still in the WAL file
+        source.close()
+        target.close()
+        _BUILT_DATABASES[(settings_module, build)] = template
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
