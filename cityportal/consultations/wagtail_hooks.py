@@ -82,4 +82,7 @@ def register_question_log_actions(actions):
     actions.register_action("consultations.note", _("Add note"), _("Internal note added"))
     actions.register_action("consultations.answer", _("Answer"), _("Question answered"))
     actions.register_action("consultations.close", _("Close"), _("Question closed"))
+    actions.register_action(
+        "consultations.download_attachment", _("Download a document"), _("Document downloaded")
+    )
     actions.register_action("consultations.publish_faq", _("Publish to the FAQ"), _("Published to the FAQ"))

@@ -1,4 +1,9 @@
-"""Saved replies per language that staff start from; supervisors keep them."""
+"""Saved replies per language that staff start from; supervisors keep them.
+
+Supervisors add, edit and delete templates (consultations.add/change/delete_replytemplate); staff
+hold only the view permission: they list and read them here (the inspect view shows the whole
+text) and use them in the reply composer of a question in the same language.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -16,3 +21,5 @@ class ReplyTemplateViewSet(ModelViewSet):
     list_filter = ["language", "section"]
     search_fields = ["title", "body"]
     form_fields = ["title", "language", "section", "body"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["title", "language", "section", "body"]
