@@ -106,6 +106,8 @@ def _create_question(
         language=language,
         section=section,
         procedure=procedure,
+        # A question about a guide goes straight to the guide's department (still "new" there).
+        department=getattr(procedure, "department", None),
         text=text,
         name=name,
         email=email,

@@ -133,6 +133,9 @@ def test_a_question_about_a_guide_is_filed_under_the_guides_section(client, guid
     question = Question.objects.get()
     assert question.procedure_id == korean.pk
     assert question.section == "work"
+    # Routed to the guide's department, whose staff see it as new in their inbox.
+    assert question.department == korean.specific.department
+    assert question.status == "new"
 
 
 # --- What the form refuses -----------------------------------------------------------------------
