@@ -11,34 +11,13 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, override
 from wagtail.models import Page, Site
 
-from . import i18n
 from .forms import DataRequestForm
-from .navigation import Crumb, LanguageVersion
+from .navigation import Crumb, view_language_versions
 from .protection import protected_form_view
 from .services import privacy
-
-
-def language_versions(request, current: str) -> list[LanguageVersion]:
-    versions = []
-    for language in i18n.language_codes():
-        with override(language):
-            url = reverse("privacy-my-data")
-        versions.append(
-            LanguageVersion(
-                language=language,
-                name=i18n.language_name(language),
-                url=url,
-                full_url=request.build_absolute_uri(url),
-                exact=True,
-                current=language == current,
-            )
-        )
-    return versions
 
 
 def breadcrumbs(request) -> list[Crumb]:
@@ -56,9 +35,8 @@ def breadcrumbs(request) -> list[Crumb]:
 
 @protected_form_view
 def my_data(request):
-    language = get_language()
     context = {
-        "versions": language_versions(request, language),
+        "versions": view_language_versions(request, "privacy-my-data"),
         "crumbs": breadcrumbs(request),
         "step": "ask",
     }

@@ -136,3 +136,35 @@ def cached_page_family(page: Page, request) -> PageFamily:
         family = page_family(page, request)
         cache.set(key, family, timeout=600)
     return family
+
+
+def view_language_versions(
+    request, url_name: str, *, args=(), query: dict | None = None, queries: dict[str, str] | None = None
+) -> list[LanguageVersion]:
+    """The language switcher of a plain Django view (booking steps, forms): the same URL name in every
+    language. `query` is the same query string in all of them; `queries` one per language (a guide's
+    id differs between languages)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils.translation import get_language, override
+
+    current = get_language()
+    shared = "?" + urlencode(query) if query else ""
+    versions = []
+    for language in i18n.language_codes():
+        with override(language):
+            url = reverse(url_name, args=args)
+        own = (queries or {}).get(language)
+        url += f"?{own}" if own else shared
+        versions.append(
+            LanguageVersion(
+                language=language,
+                name=i18n.language_name(language),
+                url=url,
+                full_url=request.build_absolute_uri(url),
+                exact=True,
+                current=language == current,
+            )
+        )
+    return versions

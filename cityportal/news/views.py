@@ -15,40 +15,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
-from cityportal.core import i18n
 from cityportal.core.i18n import language_name
-from cityportal.core.navigation import Crumb, LanguageVersion
+from cityportal.core.navigation import Crumb, view_language_versions
 from cityportal.core.protection import protected_form_view
 from cityportal.core.sections import Section
 
 from . import alerts
 from .forms import AlertSubscriptionForm
 from .models import Topic
-
-
-def language_versions(request, current: str, query: dict) -> list[LanguageVersion]:
-    """The sign-up page in each language, with the same subject preselected."""
-    suffix = f"?{urlencode(query)}" if query else ""
-    versions = []
-    for language in i18n.language_codes():
-        with override(language):
-            url = reverse("alerts:subscribe") + suffix
-        versions.append(
-            LanguageVersion(
-                language=language,
-                name=i18n.language_name(language),
-                url=url,
-                full_url=request.build_absolute_uri(url),
-                exact=True,
-                current=language == current,
-            )
-        )
-    return versions
 
 
 def breadcrumbs(request) -> list[Crumb]:
@@ -75,7 +54,7 @@ def subscribe(request):
     language = get_language()
     initial = preselected(request) if request.method != "POST" else {}
     context = {
-        "versions": language_versions(request, language, initial),
+        "versions": view_language_versions(request, "alerts:subscribe", query=initial),
         "crumbs": breadcrumbs(request),
         "lifetime_days": alerts.pending_lifetime().days,
     }

@@ -14,10 +14,10 @@ from cityportal.appointments import availability, notifications
 from cityportal.appointments.availability import SlotState
 from cityportal.appointments.forms import ApplicantForm, BookingForm, ManageForm
 from cityportal.appointments.models import AppointmentSlot, Booking, BookingStatus
-from cityportal.core.references import normalise_reference
 from cityportal.appointments.services import Applicant, BookingRefused, book_slot, cancel_booking
 from cityportal.core import protection as core_protection
 from cityportal.core.i18n import bcp47, language_codes
+from cityportal.core.references import normalise_reference
 
 from ..errors import ApiError, invalid_request
 from ..languages import parse_language

@@ -2,17 +2,15 @@
 switcher, the breadcrumbs and the page that explains a problem (an unknown id, an impossible date)."""
 
 import re
-from urllib.parse import urlencode
 
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cityportal.core import i18n
-from cityportal.core.navigation import Crumb, LanguageVersion
+from cityportal.core.navigation import Crumb, LanguageVersion, view_language_versions
 
 from ..models import AppointmentService, ServiceOffice
 
@@ -85,23 +83,7 @@ def service_office(service: AppointmentService, office_id) -> ServiceOffice:
 
 def language_versions(request, url_name: str, args=(), query: dict | None = None) -> list[LanguageVersion]:
     """The same step in every language: ids are the same in all of them, so only the prefix changes."""
-    current = get_language()
-    suffix = "?" + urlencode(query) if query else ""
-    versions = []
-    for language in i18n.language_codes():
-        with override(language):
-            url = reverse(url_name, args=args) + suffix
-        versions.append(
-            LanguageVersion(
-                language=language,
-                name=i18n.language_name(language),
-                url=url,
-                full_url=request.build_absolute_uri(url),
-                exact=True,
-                current=language == current,
-            )
-        )
-    return versions
+    return view_language_versions(request, url_name, args=args, query=query)
 
 
 def crumbs(*trail: tuple[str, str]) -> list[Crumb]:

@@ -11,6 +11,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cityportal.core.sections import Section
 
@@ -29,7 +30,7 @@ class QuestionStatus(models.TextChoices):
     NEW = "new", _("New")
     ASSIGNED = "assigned", _("Assigned")
     ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("question status", "Closed")  # not an office's "Closed"
 
 
 class Question(models.Model):

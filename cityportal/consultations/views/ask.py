@@ -9,14 +9,12 @@ form about a guide of the page's language (from the guide's “Ask a question ab
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page, Site
 
-from cityportal.core import i18n
-from cityportal.core.navigation import Crumb, LanguageVersion
+from cityportal.core.navigation import Crumb, LanguageVersion, view_language_versions
 from cityportal.core.protection import protected_form_view
 from cityportal.procedures.models import ProcedurePage
 
@@ -44,24 +42,7 @@ def privacy_notice_url(request) -> str:
 
 def language_versions(request, url_name: str, queries: dict[str, str] | None = None) -> list[LanguageVersion]:
     """The same page in every language; `queries` maps a language to the query string it needs."""
-    current = get_language()
-    versions = []
-    for language in i18n.language_codes():
-        with override(language):
-            url = reverse(url_name)
-        if queries and queries.get(language):
-            url = f"{url}?{queries[language]}"
-        versions.append(
-            LanguageVersion(
-                language=language,
-                name=i18n.language_name(language),
-                url=url,
-                full_url=request.build_absolute_uri(url),
-                exact=True,
-                current=language == current,
-            )
-        )
-    return versions
+    return view_language_versions(request, url_name, queries=queries)
 
 
 def guide_queries(guide: ProcedurePage | None) -> dict[str, str]:

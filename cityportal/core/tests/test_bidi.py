@@ -46,5 +46,6 @@ def test_escaped_markup_stays_escaped_and_readable():
     result = isolate_ltr_runs(html)
     assert "&<bdi>" not in result and "&#<bdi>" not in result
     assert result == (
-        "<p>سؤال: &lt;<bdi>b</bdi>&gt;<bdi>visa</bdi>&lt;<bdi>/b</bdi>&gt; &amp; &#39;<bdi>permit</bdi>&#39;</p>"
+        "<p>سؤال: &lt;<bdi>b</bdi>&gt;<bdi>visa</bdi>&lt;<bdi>/b</bdi>&gt; "
+        "&amp; &#39;<bdi>permit</bdi>&#39;</p>"
     )

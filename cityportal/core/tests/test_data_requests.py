@@ -163,10 +163,12 @@ def test_a_capability_plugs_in_by_registering_a_provider(client, portal, monkeyp
     def find(reference, email):
         if (reference, email) != ("Q-2024-0001", "li@example.org"):
             return []
-        return [Record("questions", "1", "Question Q-2024-0001", (("Question", "Where do I register?"),))]
+        return [
+            Record("test-questions", "1", "Question Q-2024-0001", (("Question", "Where do I register?"),))
+        ]
 
     register_personal_data_provider(
-        "questions",
+        "test-questions",
         label="Questions",
         find=find,
         export=lambda records: [{"question": "Where do I register?"}],
