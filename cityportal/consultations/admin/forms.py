@@ -115,7 +115,9 @@ class NoteForm(forms.Form):
         label=_("Internal note"),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
-        help_text=_("Seen by staff only, never by the visitor."),
+        help_text=_(
+            "Not shown on the status page or in emails; a visitor who asks for their data gets a copy."
+        ),
         error_messages={"required": _("Write the note first.")},
     )
 
