@@ -212,6 +212,8 @@ def _clean_image(data: bytes, name: str) -> tuple[str, bytes]:
                 if probe.width * probe.height > MAX_PIXELS:
                     raise _too_many_pixels(name)
                 probe.verify()
+            if not _ends_complete(data, image_format):
+                raise _damaged(name)
             with Image.open(io.BytesIO(data), formats=[image_format]) as image:
                 image.load()
                 return IMAGE_FORMATS[image_format], _reencode(image, image_format)
@@ -221,6 +223,19 @@ def _clean_image(data: bytes, name: str) -> tuple[str, bytes]:
             raise _too_many_pixels(name) from None
         except (OSError, SyntaxError, ValueError, EOFError):  # Pillow's ways of saying “damaged”
             raise _damaged(name) from None
+
+
+def _ends_complete(data: bytes, image_format: str) -> bool:
+    """Whether the file has the ending its format requires. Pillow would say so itself, but
+    WeasyPrint (the demo's PDFs) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, after
+    which a photo cut short loads with grey bands instead of failing."""
+    if image_format == "JPEG":
+        return data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if image_format == "PNG":
+        return data[-12:-8] == b"\x00\x00\x00\x00" and data[-8:-4] == b"IEND"
+    if image_format == "WEBP":  # RIFF: the size field counts the bytes after the first eight
+        return len(data) >= 12 and int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    return True
 
 
 def _too_many_pixels(name: str) -> ValidationError:

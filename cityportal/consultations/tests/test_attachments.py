@@ -9,7 +9,7 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 from pypdf import PdfWriter
 
 from cityportal.core.models import OutboundEmail
@@ -181,7 +181,10 @@ def test_a_disguised_file_is_refused_with_a_message_naming_it(name, data):
     )
 
 
-def test_a_truncated_jpeg_is_refused_as_damaged():
+@pytest.mark.parametrize("pillow_loads_truncated", [False, True], ids=["pillow-default", "after-weasyprint"])
+def test_a_truncated_jpeg_is_refused_as_damaged(pillow_loads_truncated, monkeypatch):
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported: refuse all the same.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", pillow_loads_truncated)
     data = jpeg_with_gps(size=(400, 300))
     assert "seems to be damaged" in refusal(upload("photo.jpg", data[: len(data) // 2]))
 
