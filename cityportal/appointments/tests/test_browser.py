@@ -5,13 +5,9 @@ The portal runs in its own process (core/tests/browser.py); a second process add
 and a month of slots to its database before the tests start.
 """
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 
 from cityportal.core.tests.browser import portal_server, serious_accessibility_violations
 
@@ -50,14 +46,7 @@ def seed_booking_data():
 @pytest.fixture(scope="module")
 def booking_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("appointments")
-    with portal_server(directory) as base_url:
-        env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-        env.update(
-            DJANGO_SETTINGS_MODULE="cityportal.settings.test", SQLITE_PATH=str(directory / "db.sqlite3")
-        )
-        subprocess.run(  # noqa: S603 - our own interpreter and code
-            [sys.executable, "-c", SEED], cwd=settings.BASE_DIR, env=env, check=True, timeout=300
-        )
+    with portal_server(directory, seed=SEED) as base_url:
         yield base_url
 
 

@@ -521,23 +521,11 @@ def seed_question():
 
 @pytest.fixture(scope="module")
 def question_server(tmp_path_factory):
-    import os
-    import subprocess
-    import sys
-
-    from django.conf import settings
 
     from cityportal.core.tests.browser import portal_server
 
     directory = tmp_path_factory.mktemp("questions")
-    with portal_server(directory) as base_url:
-        env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-        env.update(
-            DJANGO_SETTINGS_MODULE="cityportal.settings.test", SQLITE_PATH=str(directory / "db.sqlite3")
-        )
-        subprocess.run(  # noqa: S603 - our own interpreter and code
-            [sys.executable, "-c", SEED], cwd=settings.BASE_DIR, env=env, check=True, timeout=300
-        )
+    with portal_server(directory, seed=SEED) as base_url:
         yield base_url
 
 

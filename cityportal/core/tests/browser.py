@@ -53,21 +53,24 @@ def free_port() -> int:
 
 @contextmanager
 def portal_server(
-    directory: Path, settings_module: str = "cityportal.settings.test", build: str = BUILD_TREE
+    directory: Path,
+    settings_module: str = "cityportal.settings.test",
+    build: str = BUILD_TREE,
+    seed: str = "",
 ):
     """Serve a fresh SQLite file holding the migrated schema and the test tree (or what `build`
-    makes); yield the base URL.
+    makes), plus what the script `seed` adds; yield the base URL.
 
     Migrating and building take most of a minute, and a dozen modules start a server: the first
     server of each (settings, build) pair in a test run makes the database, later ones copy it."""
     require_browser_tools()
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE=settings_module, SQLITE_PATH=str(directory / "db.sqlite3"))
+    run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "timeout": 600}
     template = _BUILT_DATABASES.get((settings_module, build))
     if template is not None:
         shutil.copyfile(template, directory / "db.sqlite3")
     else:
-        run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "timeout": 600}
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], **run)  # noqa: S603
         subprocess.run([sys.executable, "-c", build], **run)  # noqa: S603
         template = Path(tempfile.mkdtemp(prefix="portal-db-")) / "db.sqlite3"
@@ -76,6 +79,8 @@ def portal_server(
         source.close()
         target.close()
         _BUILT_DATABASES[(settings_module, build)] = template
+    if seed:  # this module's own data (staff users, questions, slots), on top of the shared tree
+        subprocess.run([sys.executable, "-c", seed], **run)  # noqa: S603
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
