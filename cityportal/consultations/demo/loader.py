@@ -536,7 +536,9 @@ class ConsultationsDemoLoader:
             "translation_key", "locale__language_code"
         ):
             loaded.setdefault(translation_key, set()).add(language)
-        for entry in entries:
+        # The FAQ lists the newest first: publish each file's entries last to first, so the page shows
+        # them in the order the file gives (its most asked question at the top).
+        for entry in reversed(entries):
             translation_key = faq_translation_key(entry.key)
             missing = {
                 code: text
