@@ -46,6 +46,7 @@ from cityportal.procedures.models import ProcedurePage
 from ..models import (
     FAQEntry,
     FAQIndexPage,
+    FAQVoteCount,
     InternalNote,
     Question,
     QuestionStatus,
@@ -61,6 +62,7 @@ from ..services import (
     add_note,
     answer_question,
     assign_question,
+    beijing_date,
     close_question,
     publish_faq,
     submit_question,
@@ -514,6 +516,7 @@ class ConsultationsDemoLoader:
         with translation.override(SOURCE_LANGUAGE), transaction.atomic():
             self.write_index(demo.index, home)
             self.write_faq(demo.faq)
+            self.write_votes()
             accounts = self.write_accounts(departments)
             self.write_templates(demo.templates)
             self.write_questions(demo.questions, received, departments, accounts)
@@ -528,6 +531,22 @@ class ConsultationsDemoLoader:
         # that the next load sees no change (as the procedures and news demos do).
         writer.refresh_translations(home)
         self.log("FAQ pages (/<lang>/faq/) in nine languages")
+
+    def write_votes(self) -> None:
+        """Sample "was this helpful?" counts for this month and the last, so that the figures page
+        shows a satisfaction rate; written once (not when any count exists), the same each time."""
+        if FAQVoteCount.objects.exists():
+            return
+        this_month = beijing_date(timezone.now()).replace(day=1)
+        last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+        rows = []
+        for number, entry in enumerate(FAQEntry.objects.filter(live=True).order_by("pk")[:90]):
+            helpful, not_helpful = 3 + number % 7, number % 3
+            rows.append(FAQVoteCount(entry=entry, month=this_month, helpful=helpful, not_helpful=not_helpful))
+            if number % 2:
+                rows.append(FAQVoteCount(entry=entry, month=last_month, helpful=helpful + 2, not_helpful=1))
+        FAQVoteCount.objects.bulk_create(rows)
+        self.log(f"FAQ votes: sample counts for {len(rows)} entry-months")
 
     def write_faq(self, entries: list[DemoFAQEntry]) -> None:
         loaded: dict[uuid.UUID, set[str]] = {}

@@ -34,6 +34,7 @@ from ..models import (
     ConsultationSettings,
     FAQEntry,
     FAQIndexPage,
+    FAQVoteCount,
     InternalNote,
     Question,
     QuestionStatus,
@@ -78,7 +79,17 @@ def load(portal, departments, django_capture_on_commit_callbacks):
 
 
 def snapshot() -> dict[str, object]:
-    models = [Page, Revision, FAQEntry, Question, Reply, InternalNote, ReplyTemplate, OutboundEmail]
+    models = [
+        Page,
+        Revision,
+        FAQEntry,
+        FAQVoteCount,
+        Question,
+        Reply,
+        InternalNote,
+        ReplyTemplate,
+        OutboundEmail,
+    ]
     counts = {model.__name__: model.objects.count() for model in models}
     counts["log entries"] = ModelLogEntry.objects.count()
     counts["users"] = get_user_model().objects.count()
@@ -150,6 +161,11 @@ def test_the_demo_fills_every_section_language_and_state_and_loading_it_again_ch
     assert {language for title, language in templates if title == GREETING} == set(LANGUAGES)
     for title in STANDARD_ANSWERS:
         assert {"en", "zh-hans", "ko", "ar"} <= {language for name, language in templates if name == title}
+
+    # Sample votes, so that the public figures show a satisfaction rate this month.
+    figures = client.get("/en/faq/figures/").content.decode()
+    this_month = FAQVoteCount.objects.filter(month=timezone.localdate().replace(day=1))
+    assert this_month.exists() and "%" in figures.split("<tbody")[1].split("</tr>")[0]
 
     assert report.questions_created.total() == len(questions)
     before = snapshot()
