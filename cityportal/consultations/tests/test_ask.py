@@ -8,6 +8,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from cityportal.core.models import OutboundEmail
 from cityportal.core.taskqueue import run_queued_tasks
@@ -114,14 +117,22 @@ def test_a_guide_links_to_the_form_about_itself(client, guides):
 
     html = client.get(korean.get_url()).content.decode()
 
-    assert f'<a href="/ko/ask/?procedure={korean.pk}">Ask a question about this procedure</a>' in html
+    with translation.override("ko"):
+        label = gettext("Ask a question about this procedure")
+    assert label != "Ask a question about this procedure"  # the page is in Korean
+    assert f'<a href="/ko/ask/?procedure={korean.pk}">{label}</a>' in html
 
 
 @pytest.mark.parametrize("which", ["zh-hans", "hidden"])
 def test_a_guide_of_another_language_or_not_live_is_not_offered(client, guides, which):
     html = client.get(f"/ko/ask/?procedure={guides[which].pk}").content.decode()
     assert "guide-" not in html
-    assert "The guide you came from is not available in this language" in html
+    with translation.override("ko"):
+        notice = gettext(
+            "The guide you came from is not available in this language, "
+            "so choose the topic of your question below."
+        )
+    assert escape(notice) in html
 
 
 def test_a_question_about_a_guide_is_filed_under_the_guides_section(client, guides):

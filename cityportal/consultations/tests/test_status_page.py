@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 
 from cityportal.core.templatetags.core_tags import format_datetime
 
@@ -59,7 +60,8 @@ def test_the_right_pair_shows_the_question_its_status_and_every_answer_oldest_fi
     html = main(response)
     assert answered.reference in html
     assert "취업 허가 서류는?<br>여권이 필요합니까?" in html
-    assert "Answered" in html
+    with translation.override("ko"):
+        assert gettext("Answered") in html  # the status, in Korean
     assert html.index("여권을 가져오세요.") < html.index("추가: 사진 두 장도 필요합니다.")
     with translation.override("ko"):
         assert format_datetime(answered.received_at) in html  # written the Korean way, Beijing time
