@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("appointments/", include("cityportal.appointments.urls")),  # the booking pages
     path("alerts/", include("cityportal.news.urls")),  # email alerts: subscribe, confirm, unsubscribe
     path("", include("cityportal.consultations.urls")),  # /<lang>/ask/, its status page, FAQ votes
+    path("search/", include("cityportal.search.urls")),  # results, suggestions (never HTTP-cached)
     path("", include("cityportal.news.feeds")),  # …/rss.xml and …/atom.xml, handed to the index pages
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cityportal.news",
     "cityportal.consultations",
     "cityportal.publishing",
+    "cityportal.search",
     "cityportal.api",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",  # editors' promoted results for chosen queries
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.table_block",
@@ -264,7 +266,12 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="cityportal.core.sms.ConsoleSmsBack
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "cityportal"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# "default" serves the admin's search (Wagtail's database backend); "portal" is the public search in nine
+# languages (cityportal/search, docs/search.md). Saving an indexed object updates both.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "portal": {"BACKEND": "cityportal.search.backend"},
+}
 # Slugs stay ASCII so links shared in WeChat never show %-encoded Chinese.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # No avatars from gravatar.com: the admin must not call a foreign service (nor send hashes of staff emails).

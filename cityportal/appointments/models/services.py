@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.search import index
 
 from cityportal.core.models import ASCII_SLUG
 
 
-class AppointmentService(ClusterableModel):
+class AppointmentService(index.Indexed, ClusterableModel):
     code = models.CharField(
         _("code"),
         max_length=60,
@@ -67,6 +68,9 @@ class AppointmentService(ClusterableModel):
         help_text=_("Empty: only the slots' places limit the day."),
     )
     active = models.BooleanField(_("open for booking"), default=True)
+
+    # Found by the portal's search in each language its name is translated into (search/sources.py).
+    search_fields = [index.SearchField("name"), index.SearchField("description"), index.FilterField("active")]
 
     class Meta:
         ordering = ["code"]

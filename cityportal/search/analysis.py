@@ -1,0 +1,203 @@
+"""One text-analysis pipeline per language, used for indexing and for queries alike.
+
+The database's full-text index (SQLite FTS5, PostgreSQL tsvector) only splits on spaces here: it is
+handed tokens this module already made, so both databases match the same way and every language
+gets the treatment its script needs:
+
+- Han text in Chinese: jieba's search-mode segmentation (words and the shorter words inside them);
+- Han and katakana text in Japanese, Hangul in Korean: overlapping character bigrams, so a Korean
+  particle glued to a noun (허가를) or a Japanese compound still shares bigrams with the query
+  (jieba is never run on Hangul or Arabic: it would split their words into letters);
+- Arabic: normalisation of alef and hamza forms, ta marbuta, alef maqsura, diacritics and tatweel,
+  then the Snowball stemmer, which also strips the article and the و ب ل ف ك prefixes;
+- English, German, French, Spanish and Russian: the Snowball stemmer, then accents folded away.
+
+Latin words inside any language (a "Z visa" in a Chinese guide) go through the English stemmer, so
+they match whatever the visitor's language. Snowball stemmers come from PyStemmer (C, maintained with
+Snowball itself) and Chinese segmentation from jieba; the script splitting and the bigrams are small
+and written here because no library does exactly "bigram this script, segment that one".
+"""
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import Stemmer
+
+SNOWBALL = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
+
+# Short lists of words that carry no meaning in a query, so "how do I get a residence permit" can
+# still require every remaining word. Kept short on purpose: the long published lists drop words a
+# portal needs ("work", "first", "home").
+STOPWORDS = {
+    "en": "a an and are as at be by can do does for from how i in is it me my of on or the to what when "
+    "where which who why with you your get",
+    "de": "der die das den dem des ein eine einen einem einer und oder in im am an auf für mit von zu zum "
+    "zur ist wie was wo wann ich mein meine bei aus",
+    "fr": "le la les l un une des de du d et ou en à au aux pour par sur dans avec est comment que qui "
+    "quoi où quand je mon ma mes",
+    "es": "el la los las un una unos unas de del y o en a al para por con es cómo como que qué dónde cuándo "
+    "mi mis se",
+    "ru": "и в во на с со к ко по о об от для из у за как что где когда это я мне мой моя ли",
+    "ar": "في من الى على عن مع هل كيف ما ماذا متى اين او و ثم",
+    "zh-hans": "的 了 和 与 及 或 是 在 吗 呢 吧 啊 怎么 如何 什么 哪里 我 要",
+    "ja": "",  # hiragana runs (particles, inflections) are dropped by script instead
+    "ko": "",  # particles stay glued to their noun; bigrams make them harmless
+}
+
+# Letters and digits, with the combining marks inside words (Arabic harakat and tatweel, stray accents);
+# not "_", which the two databases would split differently.
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670])+")
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # and tatweel
+_ARABIC_LETTERS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """An indexed term and where it came from in the text (for highlighting)."""
+
+    term: str
+    start: int
+    end: int
+
+
+def script_of(char: str) -> str:
+    """The script family that decides how a run of text is analysed."""
+    code = ord(char)
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code:
+        return "han"
+    if 0x3040 <= code <= 0x309F:
+        return "hiragana"
+    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9D:
+        return "katakana"
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "hangul"
+    if (
+        0x0600 <= code <= 0x06FF
+        or 0x0750 <= code <= 0x077F
+        or 0xFB50 <= code <= 0xFDFF
+        or 0xFE70 <= code <= 0xFEFF
+    ):
+        return "arabic"
+    if 0x0400 <= code <= 0x04FF:
+        return "cyrillic"
+    return "other"
+
+
+def _runs(word: str, offset: int) -> Iterator[tuple[str, str, int]]:
+    """Split a \\w+ word into runs of one script: (script, text, start)."""
+    start = 0
+    current = script_of(word[0])
+    for index in range(1, len(word)):
+        script = script_of(word[index])
+        if script != current:
+            yield current, word[start:index], offset + start
+            start, current = index, script
+    yield current, word[start:], offset + start
+
+
+@functools.cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(SNOWBALL[language])
+
+
+@functools.cache
+def _stopwords(language: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in STOPWORDS.get(language, "").split())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Résidence" → "residence", "ё" → "е"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def normalise_arabic(text: str) -> str:
+    return _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
+
+
+def _bigrams(text: str, start: int) -> Iterator[Token]:
+    if len(text) == 1:
+        yield Token(text, start, start + 1)
+        return
+    for index in range(len(text) - 1):
+        yield Token(text[index : index + 2], start + index, start + index + 2)
+
+
+@functools.cache
+def _jieba():
+    import jieba  # loading its dictionary takes most of a second: only when Chinese is first analysed
+
+    jieba.setLogLevel(60)
+    return jieba
+
+
+def _segment_chinese(text: str, start: int) -> Iterator[Token]:
+    # Search mode adds the shorter words inside long ones (外国人 → 外国, 国人, 外国人), so a query
+    # segmented differently from the document still shares terms with it.
+    for word, word_start, word_end in _jieba().tokenize(text, mode="search"):
+        yield Token(word, start + word_start, start + word_end)
+
+
+def _alphabetic(language: str, text: str, start: int) -> Iterator[Token]:
+    script = script_of(text[0])
+    if script == "arabic":
+        # The stemmer needs the ta marbuta and hamza forms to find suffixes; its result is normalised
+        # after, so spellings with and without hamza meet.
+        term = normalise_arabic(_stemmer("ar").stemWord(_ARABIC_DIACRITICS.sub("", text)))
+    elif script == "cyrillic":
+        term = _stemmer("ru").stemWord(text.lower())
+    else:
+        stem_language = language if language in SNOWBALL and language not in ("ar", "ru") else "en"
+        term = _stemmer(stem_language).stemWord(text.lower())
+    term = fold(term)
+    if term:
+        yield Token(term, start, start + len(text))
+
+
+def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[Token]:
+    """The terms of `text` as `language` analyses them, with their places in the text."""
+    if not text:
+        return []
+    text = unicodedata.normalize("NFKC", text)
+    stopwords = frozenset() if keep_stopwords else _stopwords(language)
+    result: list[Token] = []
+    for match in _WORD.finditer(text):
+        for script, run, start in _runs(match.group(), match.start()):
+            if script == "han" and language == "zh-hans":
+                produced = _segment_chinese(run, start)
+            elif script in ("han", "katakana", "hangul"):
+                produced = _bigrams(run.lower(), start)
+            elif script == "hiragana":
+                # Particles and inflections in Japanese: no meaning of their own. (A query written
+                # only in hiragana is handled by query_terms.)
+                produced = _bigrams(run, start) if language != "ja" else iter(())
+            else:
+                produced = _alphabetic(language, run, start)
+            result.extend(token for token in produced if token.term not in stopwords)
+    return result
+
+
+def terms(text: str, language: str) -> list[str]:
+    """The terms to index, in order (repeats kept: they count towards ranking)."""
+    return [token.term for token in tokens(text, language)]
+
+
+def query_terms(text: str, language: str) -> list[str]:
+    """The distinct terms of a query, in order. A query of stopwords only keeps them, so "who"
+    or a kana-only Japanese query still searches for something."""
+    found = [token.term for token in tokens(text, language)]
+    if not found:
+        found = [token.term for token in tokens(text, language, keep_stopwords=True)]
+        if not found and language == "ja":
+            found = [token.term for token in tokens(text, "ko")]  # hiragana only: its bigrams
+    return list(dict.fromkeys(found))
+
+
+def words(text: str) -> list[str]:
+    """The visible words of a text, for spelling suggestions: lower case, no stemming."""
+    return [match.group().lower() for match in _WORD.finditer(unicodedata.normalize("NFKC", text))]

@@ -1,0 +1,4 @@
+"""Public search pages, inside the language prefix: /<lang>/search/…"""
+
+app_name = "search"
+urlpatterns: list = []
