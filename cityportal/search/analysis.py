@@ -22,7 +22,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import Stemmer
 
@@ -47,17 +47,13 @@ STOPWORDS = {
     "ko": "",  # particles stay glued to their noun; bigrams make them harmless
 }
 
-# Letters and digits, with the combining marks inside words (Arabic harakat and tatweel, stray accents);
-# not "_", which the two databases would split differently.
-_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670])+")
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # and tatweel
 _ARABIC_LETTERS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"}
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """An indexed term and where it came from in the text (for highlighting)."""
 
     term: str
@@ -65,39 +61,42 @@ class Token:
     end: int
 
 
+SCRIPTS = {
+    "han": "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff",
+    "hiragana": "\u3040-\u309f",
+    "katakana": "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d",
+    "hangul": "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f",
+    "arabic": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
+    "cyrillic": "\u0400-\u04ff",
+}
+_MARKS = "\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670"  # combining marks inside words, tatweel
+# One regular expression finds the runs of letters and digits of one script (with the combining marks
+# inside words; never "_", which the two databases would split differently): the scanning happens in
+# C, which matters when a whole policy is analysed.
+_RUN = re.compile(
+    "|".join(f"(?P<{name}>(?:(?=[{chars}])(?:[^\\W_]|[{_MARKS}]))+)" for name, chars in SCRIPTS.items())
+    + f"|(?P<other>(?:(?![{''.join(SCRIPTS.values())}])(?:[^\\W_]|[{_MARKS}]))+)"
+)
+
+
+_WORD = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
+
+
+def _script_runs(text: str) -> Iterator[tuple[str, str, int]]:
+    """(script, run, start) for each run of one script; plain ASCII words skip the script split."""
+    for word in _WORD.finditer(text):
+        value = word.group()
+        if value.isascii():
+            yield "other", value, word.start()
+        else:
+            for run in _RUN.finditer(value):
+                yield run.lastgroup, run.group(), word.start() + run.start()
+
+
 def script_of(char: str) -> str:
     """The script family that decides how a run of text is analysed."""
-    code = ord(char)
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code:
-        return "han"
-    if 0x3040 <= code <= 0x309F:
-        return "hiragana"
-    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9D:
-        return "katakana"
-    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-        return "hangul"
-    if (
-        0x0600 <= code <= 0x06FF
-        or 0x0750 <= code <= 0x077F
-        or 0xFB50 <= code <= 0xFDFF
-        or 0xFE70 <= code <= 0xFEFF
-    ):
-        return "arabic"
-    if 0x0400 <= code <= 0x04FF:
-        return "cyrillic"
-    return "other"
-
-
-def _runs(word: str, offset: int) -> Iterator[tuple[str, str, int]]:
-    """Split a \\w+ word into runs of one script: (script, text, start)."""
-    start = 0
-    current = script_of(word[0])
-    for index in range(1, len(word)):
-        script = script_of(word[index])
-        if script != current:
-            yield current, word[start:index], offset + start
-            start, current = index, script
-    yield current, word[start:], offset + start
+    match = _RUN.match(char)
+    return match.lastgroup if match else "other"
 
 
 @functools.cache
@@ -143,20 +142,17 @@ def _segment_chinese(text: str, start: int) -> Iterator[Token]:
         yield Token(word, start + word_start, start + word_end)
 
 
-def _alphabetic(language: str, text: str, start: int) -> Iterator[Token]:
-    script = script_of(text[0])
+@functools.lru_cache(maxsize=200_000)
+def _alphabetic_term(language: str, script: str, word: str) -> str:
+    """The stem of one word (cached: the same words recur across documents and queries)."""
     if script == "arabic":
         # The stemmer needs the ta marbuta and hamza forms to find suffixes; its result is normalised
         # after, so spellings with and without hamza meet.
-        term = normalise_arabic(_stemmer("ar").stemWord(_ARABIC_DIACRITICS.sub("", text)))
-    elif script == "cyrillic":
-        term = _stemmer("ru").stemWord(text.lower())
-    else:
-        stem_language = language if language in SNOWBALL and language not in ("ar", "ru") else "en"
-        term = _stemmer(stem_language).stemWord(text.lower())
-    term = fold(term)
-    if term:
-        yield Token(term, start, start + len(text))
+        return fold(normalise_arabic(_stemmer("ar").stemWord(_ARABIC_DIACRITICS.sub("", word))))
+    if script == "cyrillic":
+        return fold(_stemmer("ru").stemWord(word.lower()))
+    stem_language = language if language in SNOWBALL and language not in ("ar", "ru") else "en"
+    return fold(_stemmer(stem_language).stemWord(word.lower()))
 
 
 def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[Token]:
@@ -166,19 +162,19 @@ def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[To
     text = unicodedata.normalize("NFKC", text)
     stopwords = frozenset() if keep_stopwords else _stopwords(language)
     result: list[Token] = []
-    for match in _WORD.finditer(text):
-        for script, run, start in _runs(match.group(), match.start()):
-            if script == "han" and language == "zh-hans":
-                produced = _segment_chinese(run, start)
-            elif script in ("han", "katakana", "hangul"):
-                produced = _bigrams(run.lower(), start)
-            elif script == "hiragana":
-                # Particles and inflections in Japanese: no meaning of their own. (A query written
-                # only in hiragana is handled by query_terms.)
-                produced = _bigrams(run, start) if language != "ja" else iter(())
-            else:
-                produced = _alphabetic(language, run, start)
-            result.extend(token for token in produced if token.term not in stopwords)
+    for script, run, start in _script_runs(text):
+        if script == "han" and language == "zh-hans":
+            produced = _segment_chinese(run, start)
+        elif script in ("han", "katakana", "hangul"):
+            produced = _bigrams(run.lower(), start)
+        elif script == "hiragana":
+            # Particles and inflections in Japanese: no meaning of their own. (A query written
+            # only in hiragana is handled by query_terms.)
+            produced = _bigrams(run, start) if language != "ja" else iter(())
+        else:
+            term = _alphabetic_term(language, script, run)
+            produced = (Token(term, start, start + len(run)),) if term else ()
+        result.extend(token for token in produced if token.term not in stopwords)
     return result
 
 
@@ -200,4 +196,4 @@ def query_terms(text: str, language: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """The visible words of a text, for spelling suggestions: lower case, no stemming."""
-    return [match.group().lower() for match in _WORD.finditer(unicodedata.normalize("NFKC", text))]
+    return [run.lower() for _script, run, _start in _script_runs(unicodedata.normalize("NFKC", text))]

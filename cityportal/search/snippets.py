@@ -37,13 +37,31 @@ def matched_spans(text: str, language: str, terms: set[str]) -> list[tuple[int, 
     return [(token.start, token.end) for token in analysis.tokens(text, language) if token.term in terms]
 
 
+CHUNK = 1_000
+
+
+def _first_matches(text: str, language: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Matches in the first stretch of text that has any: analysing a whole long policy for every hit
+    would cost more than the search itself."""
+    for chunk_start in range(0, len(text), CHUNK):
+        # Cut at a space so that a word is not split between two chunks.
+        chunk_end = chunk_start + CHUNK
+        if chunk_end < len(text):
+            space = text.find(" ", chunk_end, chunk_end + 50)
+            chunk_end = space if space != -1 else chunk_end
+        spans = matched_spans(text[chunk_start : chunk_end + SNIPPET_LENGTH], language, terms)
+        if spans:
+            return [(start + chunk_start, end + chunk_start) for start, end in spans]
+    return []
+
+
 def highlight(text: str, language: str, terms: set[str]) -> SafeString:
     return _marked(text, matched_spans(text, language, terms))
 
 
 def snippet(text: str, language: str, terms: set[str], length: int = SNIPPET_LENGTH) -> SafeString:
     """The passage of `text` (about `length` characters) with the most matched terms, highlighted."""
-    spans = matched_spans(text[:20_000], language, terms)
+    spans = _first_matches(text, language, terms)
     if not spans:
         cut = text[:length]
         return mark_safe(escape(cut) + ("…" if len(text) > length else ""))  # noqa: S308 - escaped
