@@ -42,12 +42,16 @@ STOPWORDS = {
     "mi mis se",
     "ru": "и в во на с со к ко по о об от для из у за как что где когда это я мне мой моя ли",
     "ar": "في من الى على عن مع هل كيف ما ماذا متى اين او و ثم",
-    "zh-hans": "的 了 和 与 及 或 是 在 吗 呢 吧 啊 怎么 如何 什么 哪里 我 要",
+    "zh-hans": "的 了 和 与 及 或 是 在 吗 呢 吧 啊 怎么 如何 什么 哪里 我 要 "
+    "跟 把 被 给 对 向 从 让 办 去 来 可以 能",
     "ja": "",  # hiragana runs (particles, inflections) are dropped by script instead
     "ko": "",  # particles stay glued to their noun; bigrams make them harmless
 }
 
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # and tatweel
+# The article with the prepositions and conjunction that attach to it: ال، وال، بال، كال، فال، لل.
+# Snowball's Arabic stemmer leaves some of these on ("باللغات"); taken off first, the rest is stemmed.
+_ARABIC_ARTICLE = re.compile("^(?:[وف]?(?:[بك]?ال|لل))(?=...)")
 _ARABIC_LETTERS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"}
 )
@@ -135,11 +139,29 @@ def _jieba():
     return jieba
 
 
-def _segment_chinese(text: str, start: int) -> Iterator[Token]:
-    # Search mode adds the shorter words inside long ones (外国人 → 外国, 国人, 外国人), so a query
-    # segmented differently from the document still shares terms with it.
-    for word, word_start, word_end in _jieba().tokenize(text, mode="search"):
-        yield Token(word, start + word_start, start + word_end)
+def _segment_chinese(text: str, start: int, stopwords: frozenset[str]) -> Iterator[Token]:
+    """jieba's search-mode words (外国人 → 外国, 国人, 外国人: a query segmented differently from the
+    document still shares terms with it), without its guesses at unknown words: where the dictionary
+    leaves single characters in a row (办狗证, 居流 typed for 居留), their bigrams are the terms, as
+    for Japanese, so a colloquial or mistyped word still meets the documents' words part-way."""
+    stretch: list[tuple[str, int]] = []
+
+    def flush() -> Iterator[Token]:
+        if len(stretch) == 1:
+            yield Token(stretch[0][0], start + stretch[0][1], start + stretch[0][1] + 1)
+        for (first, position), (second, _next) in zip(stretch, stretch[1:], strict=False):
+            yield Token(first + second, start + position, start + position + 2)
+        stretch.clear()
+
+    for word, word_start, word_end in _jieba().tokenize(text, mode="search", HMM=False):
+        if word_end - word_start > 1:
+            yield from flush()
+            yield Token(word, start + word_start, start + word_end)
+        elif word not in stopwords:
+            if stretch and stretch[-1][1] + 1 != word_start:
+                yield from flush()
+            stretch.append((word, word_start))
+    yield from flush()
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -148,7 +170,8 @@ def _alphabetic_term(language: str, script: str, word: str) -> str:
     if script == "arabic":
         # The stemmer needs the ta marbuta and hamza forms to find suffixes; its result is normalised
         # after, so spellings with and without hamza meet.
-        return fold(normalise_arabic(_stemmer("ar").stemWord(_ARABIC_DIACRITICS.sub("", word))))
+        word = _ARABIC_ARTICLE.sub("", _ARABIC_DIACRITICS.sub("", word))
+        return fold(normalise_arabic(_stemmer("ar").stemWord(word)))
     if script == "cyrillic":
         return fold(_stemmer("ru").stemWord(word.lower()))
     stem_language = language if language in SNOWBALL and language not in ("ar", "ru") else "en"
@@ -164,7 +187,7 @@ def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[To
     result: list[Token] = []
     for script, run, start in _script_runs(text):
         if script == "han" and language == "zh-hans":
-            produced = _segment_chinese(run, start)
+            produced = _segment_chinese(run, start, stopwords)
         elif script in ("han", "katakana", "hangul"):
             produced = _bigrams(run.lower(), start)
         elif script == "hiragana":

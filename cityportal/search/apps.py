@@ -8,4 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401 - moved pages are indexed again under their new address
+        from .indexing import ensure_full_text_index
+
+        post_migrate.connect(ensure_full_text_index, sender=self)

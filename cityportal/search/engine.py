@@ -11,7 +11,7 @@ Every match goes through the full-text index (a MATCH or an @@ on the GIN index)
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
@@ -21,17 +21,38 @@ from .query import ParsedQuery, fts5_match, language_scope, tsquery_clause, tsqu
 
 # At most this many matches are ranked and counted: a results page shows "1,000+" beyond it.
 CANDIDATE_LIMIT = 1000
-KIND_WEIGHTS = {"guide": 1.0, "service": 0.95, "faq": 0.9, "page": 0.8, "policy": 0.7, "news": 0.6}
+# A guide explains a procedure and links its booking service, so it comes before the service itself;
+# news ages, so it comes after what stays true. Small differences: a better match still wins.
+KIND_WEIGHTS = {"guide": 1.0, "policy": 0.9, "faq": 0.8, "service": 0.85, "news": 0.85, "page": 0.75}
+# The best matches by the database's score are ranked again with how much of the query their title
+# holds (every word of the query in the title doubles the score): the title says what a page is about;
+# and, less, with how much of the title the query covers: "permanent residence" is about the guide
+# "Permanent residence application" more than about "Renewal of the permanent resident ID card".
+RERANK_DEPTH = 100
+TITLE_BONUS = 1.0
+TITLE_PRECISION_BONUS = 0.5
+COMPLETE_BONUS = 1.5  # a document with every word of the query, over one with some (merge)
 FREQUENCY_CACHE_SECONDS = 600
 TABLE = SearchDocument._meta.db_table
 
 
-@dataclass(frozen=True, slots=True)
+COLUMNS = ["kind", "sections", "model_label", "object_id", "parent_key", "terms_title"]
+
+
+def _columns(prefix: str = "") -> str:
+    return ", ".join(prefix + column for column in COLUMNS)
+
+
+@dataclass(slots=True)
 class Candidate:
     id: int
     score: float
     kind: str
     sections: str
+    key: str
+    parent_key: str
+    # Appointment services shown with this hit (their guide) instead of as hits of their own.
+    services: list[int] = field(default_factory=list)
 
 
 def _kind_weight_sql(column: str) -> str:
@@ -43,26 +64,74 @@ def candidates(query: ParsedQuery, limit: int = CANDIDATE_LIMIT) -> list[Candida
     """The best matches, best first, at most `limit`."""
     if not query.clauses:
         return []
-    if connection.vendor == "postgresql":
-        return _postgresql(query, limit)
-    return _sqlite(query, limit)
+    depth = max(limit, RERANK_DEPTH)
+    rows = _postgresql(query, depth) if connection.vendor == "postgresql" else _sqlite(query, depth)
+    found = []
+    for number, (pk, score, kind, sections, label, object_id, parent_key, terms_title) in enumerate(rows):
+        if number < RERANK_DEPTH:
+            coverage, precision = title_match(query, terms_title)
+            score *= (1 + TITLE_BONUS * coverage) * (1 + TITLE_PRECISION_BONUS * precision)
+        found.append(Candidate(pk, score, kind, sections, f"{label}:{object_id}", parent_key))
+    found[:RERANK_DEPTH] = sorted(found[:RERANK_DEPTH], key=lambda candidate: -candidate.score)
+    return found[:limit]
 
 
-def _sqlite(query: ParsedQuery, limit: int) -> list[Candidate]:
+def merge(complete: list[Candidate], partial: list[Candidate]) -> list[Candidate]:
+    """Matches of every word first in spirit, not strictly: a document with every word gets a bonus
+    over one with some (Chinese, Japanese and Korean bigrams make "every word" brittle: 外国語対応
+    has the bigram 語対, which "外国語に対応" has not)."""
+    complete_ids = {candidate.id for candidate in complete}
+    merged = {candidate.id: candidate for candidate in complete}
+    for candidate in partial:
+        if candidate.id in complete_ids:
+            merged[candidate.id].score = max(merged[candidate.id].score, candidate.score * COMPLETE_BONUS)
+        else:
+            merged[candidate.id] = candidate
+    return sorted(merged.values(), key=lambda candidate: -candidate.score)
+
+
+def collapse_services(found: list[Candidate]) -> list[Candidate]:
+    """An appointment service whose guide is also found is shown with the guide, not beside it; the
+    guide takes the better of the two places."""
+    by_key = {candidate.key: candidate for candidate in found}
+    kept = []
+    for candidate in found:
+        guide = by_key.get(candidate.parent_key) if candidate.parent_key else None
+        if guide is None:
+            kept.append(candidate)
+            continue
+        guide.score = max(guide.score, candidate.score)
+        guide.services.append(candidate.id)
+    return sorted(kept, key=lambda candidate: -candidate.score)
+
+
+def title_match(query: ParsedQuery, terms_title: str) -> tuple[float, float]:
+    """The share of the query's clauses the title matches, and the share of the title's terms that
+    are the query's (both 0 to 1)."""
+    title = set(terms_title.split())
+    if not title:
+        return 0.0, 0.0
+    matched = sum(
+        1 for clause in query.clauses if any(title.issuperset(alternative) for alternative in clause)
+    )
+    return matched / len(query.clauses), len(title & query.all_terms()) / len(title)
+
+
+def _sqlite(query: ParsedQuery, limit: int) -> list[tuple]:
     weight = _kind_weight_sql("d.kind")
     # Only constants are formatted into the SQL; the match expression and the limit are parameters.
     sql = (
-        f"SELECT d.id, bm25(search_document_fts, 0.0, 10.0, 4.0, 1.0) * {weight} AS score, "  # noqa: S608
-        f"d.kind, d.sections FROM search_document_fts JOIN {TABLE} d ON d.id = search_document_fts.rowid "
+        f"SELECT d.id, bm25(search_document_fts, 0.0, 10.0, 4.0, 1.0) * {weight} AS score, {_columns('d.')} "  # noqa: S608
+        f"FROM search_document_fts JOIN {TABLE} d ON d.id = search_document_fts.rowid "
         "WHERE search_document_fts MATCH %s ORDER BY score LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [fts5_match(query), limit])
         # BM25 is negative in FTS5 (lower is better): turned round so that higher is better everywhere.
-        return [Candidate(row[0], -row[1], row[2], row[3]) for row in cursor.fetchall()]
+        return [(row[0], -row[1], *row[2:]) for row in cursor.fetchall()]
 
 
-def _postgresql(query: ParsedQuery, limit: int) -> list[Candidate]:
+def _postgresql(query: ParsedQuery, limit: int) -> list[tuple]:
     total = _document_count(query.language)
     ranks, parameters = [], []
     last = len(query.clauses) - 1
@@ -74,12 +143,12 @@ def _postgresql(query: ParsedQuery, limit: int) -> list[Candidate]:
     score = f"({' + '.join(ranks)}) * {_kind_weight_sql('kind')}"
     # Only constants and numbers are formatted into the SQL; every tsquery is a parameter.
     sql = (
-        f"SELECT id, {score} AS score, kind, sections FROM {TABLE} "  # noqa: S608
+        f"SELECT id, {score} AS score, {_columns()} FROM {TABLE} "  # noqa: S608
         "WHERE vector @@ to_tsquery('simple', %s) ORDER BY score DESC, id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*parameters, tsquery_match(query), limit])
-        return [Candidate(*row) for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 COUNT_SQL = f"SELECT count(*) FROM {TABLE} WHERE vector @@ to_tsquery('simple', %s)"  # noqa: S608 - constant

@@ -6,12 +6,13 @@ its own rows only: the full-text index follows row by row (SQLite triggers, Post
 column), never a rebuild.
 """
 
+import importlib
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 from wagtail.models import Page
 
-from . import analysis
+from . import analysis, spelling
 from .models import SearchDocument
 from .query import language_scope
 from .sources import DocumentText, documents_for
@@ -37,6 +38,7 @@ def document_row(text: DocumentText) -> SearchDocument:
         summary=text.summary,
         body=text.body,
         url=text.url[:500],
+        parent_key=text.parent_key,
         date=text.date,
         scope=scope_terms(language, text.kind, text.sections),
         terms_title=" ".join(title_terms),
@@ -52,7 +54,7 @@ def indexed_rows(obj) -> "models.QuerySet[SearchDocument]":  # noqa: F821
 
 
 FIELDS = [
-    "is_page", "kind", "sections", "title", "summary", "body", "url", "date", "scope",
+    "is_page", "kind", "sections", "title", "summary", "body", "url", "parent_key", "date", "scope",
     "terms_title", "terms_summary", "terms_body",
 ]  # fmt: skip
 
@@ -69,6 +71,8 @@ def index_object(obj) -> int:
     ]
     if stale:
         SearchDocument.objects.filter(pk__in=stale).delete()
+    for language in set(rows) | set(existing):
+        spelling.forget(language)  # the vocabulary of "did you mean" is rebuilt on next use
     for language, row in rows.items():
         current = existing.get(language)
         if current is not None and current.pk not in stale:
@@ -88,3 +92,29 @@ def optimise() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_document_fts(search_document_fts) VALUES ('optimize')")
+
+
+def ensure_full_text_index(using: str = "default", **kwargs) -> None:
+    """Recreate SQLite's triggers if a later migration rebuilt the documents table (Django's SQLite
+    schema editor copies a table to alter it, which drops its triggers), and refill the FTS table.
+    Runs after every `migrate` (apps.py); does nothing when the triggers are there."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_document_a_'"
+        )
+        if cursor.fetchone()[0] == 3:
+            return
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'search_document_fts'")
+        if not cursor.fetchone()[0]:
+            return  # not migrated yet
+        migration = importlib.import_module("cityportal.search.migrations.0002_full_text_index")
+        for statement in migration.SQLITE_REVERSE[:3]:  # the triggers only
+            cursor.execute(statement)
+        for statement in migration.SQLITE[1:]:
+            cursor.execute(statement)
+        cursor.execute("INSERT INTO search_document_fts(search_document_fts) VALUES ('rebuild')")

@@ -34,6 +34,9 @@ class SearchDocument(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500)
+    # An appointment service's guide in the same language ("app_label.model_name:pk"): where both match,
+    # the results show the guide once, with its booking service, instead of two hits for one procedure.
+    parent_key = models.CharField(max_length=120, blank=True)
     date = models.DateField(null=True, blank=True)
     # Analysed terms, space-separated, read by the full-text index; `scope` holds the filter terms
     # (language, kind, sections) so filters go through the same index.

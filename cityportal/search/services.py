@@ -9,6 +9,7 @@ Nothing found after all three: the query is logged for editors (masked, counted 
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -21,7 +22,7 @@ from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
 from . import engine, snippets, spelling
-from .models import SearchDocument, SearchSynonym, ZeroResultQuery
+from .models import DocumentKind, SearchDocument, SearchSynonym, ZeroResultQuery
 from .query import Alternative, ParsedQuery, parse
 
 QUERY_MAX_LENGTH = 200  # longer input is cut here (a pasted paragraph still searches its start)
@@ -37,6 +38,7 @@ class Hit:
     document: SearchDocument
     title: SafeString
     snippet: SafeString
+    services: list[SearchDocument] = field(default_factory=list)  # booking services of this guide
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Promotion:
     title: str
     url: str
     description: str
+    key: str = ""  # the promoted page's object key ("" for an external link)
 
 
 @dataclass
@@ -105,31 +108,45 @@ def parsed(text: str, language: str) -> ParsedQuery:
     return parse(text, language, synonym_groups(language))
 
 
-def _first_match(text: str, language: str, kinds=(), sections=()) -> tuple[ParsedQuery, list, str | None]:
-    """The query that finds something (steps 1–3 above), its candidates and the corrected spelling."""
+FILL_BELOW = 5  # fewer matches of every word than this: matches of some words are added after them
+
+
+def find(
+    text: str, language: str, kinds: Sequence[str] = (), sections: Sequence[str] = ()
+) -> tuple[ParsedQuery, list[engine.Candidate], str | None]:
+    """The query that finds something, its ranked matches and the corrected spelling (if it was used).
+
+    1. Documents with every word (synonyms as alternatives); when there are fewer than FILL_BELOW,
+       documents with some of the words follow, ranked with a bonus for having them all.
+    2. Nothing at all with every word: the spelling-corrected query, if it finds documents.
+    Appointment services are among the matches: callers fold them into their guides
+    (engine.collapse_services) except where services are asked for.
+    """
     query = parsed(text, language).with_options(kinds=tuple(kinds), sections=tuple(sections))
     if not query.clauses:
         return query, [], None
-    found = engine.candidates(query)
-    if found:
-        return query, found, None
-    corrected = spelling.correct(text, language)
-    if corrected:
+    complete = engine.candidates(query)
+    if not complete and (corrected := spelling.correct(text, language)):
         corrected_query = parsed(corrected, language).with_options(kinds=query.kinds, sections=query.sections)
         found = engine.candidates(corrected_query)
         if found:
             return corrected_query, found, corrected
-    if len(query.clauses) > 1:
-        any_word = query.with_options(match_any=True)
-        return any_word, engine.candidates(any_word), None
-    return query, [], None
+    if len(complete) < FILL_BELOW and len(query.clauses) > 1:
+        partial = engine.candidates(query.with_options(match_any=True))
+        return query.with_options(match_any=not complete), engine.merge(complete, partial), None
+    return query, complete, None
 
 
 def ranked_keys(text: str, language: str, limit: int = 10) -> list[str]:
-    """Object keys ("app_label.model_name:pk") in the order the results page shows them."""
-    _query, found, _corrected = _first_match(clean_query(text), language)
-    documents = SearchDocument.objects.in_bulk([candidate.id for candidate in found[:limit]])
-    return [documents[candidate.id].key for candidate in found[:limit] if candidate.id in documents]
+    """Object keys ("app_label.model_name:pk") in the order the results page shows them: editors'
+    promoted results first, then the ranked matches."""
+    text = clean_query(text)
+    keys = [promotion.key for promotion in promotions(text, language) if promotion.key]
+    _query, found, _corrected = find(text, language)
+    keys += [
+        candidate.key for candidate in engine.collapse_services(found)[:limit] if candidate.key not in keys
+    ]
+    return keys[:limit]
 
 
 def search(
@@ -137,7 +154,7 @@ def search(
 ) -> SearchPage:
     text = clean_query(text)
     result = SearchPage(query=text, language=language, page=max(1, page))
-    query, found, corrected = _first_match(text, language)
+    query, found, corrected = find(text, language)
     if not query.clauses:
         return result
     result.corrected_query = corrected
@@ -147,17 +164,27 @@ def search(
         result.kind_counts[candidate.kind] = result.kind_counts.get(candidate.kind, 0) + 1
         for code in candidate.sections.split():
             result.section_counts[code] = result.section_counts.get(code, 0) + 1
-    if kind or section:
-        # Filtered: the full-text index is asked again with the filter, so a filtered list is not
-        # limited to the unfiltered list's first thousand.
+    if (kind or section) and result.total_capped:
+        # Filtered, and the unfiltered matches were cut at the limit: the full-text index is asked
+        # again with the filter, so a filtered list is not limited to the first thousand.
         found = engine.candidates(
             query.with_options(kinds=(kind,) if kind else (), sections=(section,) if section else ())
         )
+    elif kind or section:
+        found = [
+            c
+            for c in found
+            if (not kind or c.kind == kind) and (not section or section in c.sections.split())
+        ]
+    if kind != DocumentKind.SERVICE:
+        found = engine.collapse_services(found)
     result.total = len(found)
     result.page = min(result.page, result.num_pages)
     start = (result.page - 1) * PER_PAGE
     window = found[start : start + PER_PAGE]
-    documents = SearchDocument.objects.in_bulk([candidate.id for candidate in window])
+    documents = SearchDocument.objects.in_bulk(
+        [candidate.id for candidate in window] + [pk for candidate in window for pk in candidate.services]
+    )
     terms = query.all_terms()
     for candidate in window:
         document = documents.get(candidate.id)
@@ -169,6 +196,7 @@ def search(
                 document=document,
                 title=snippets.highlight(document.title, language, terms),
                 snippet=snippets.snippet(source, language, terms),
+                services=[documents[pk] for pk in candidate.services if pk in documents],
             )
         )
     if result.page == 1 and not (kind or section):
@@ -199,7 +227,8 @@ def promotions(text: str, language: str) -> list[Promotion]:
         if promotion.page_id:
             page = translated.get(promotion.page.translation_key)
             if page is not None:
-                shown.append(Promotion(page.title, page.get_url(), promotion.description))
+                key = f"{page.specific_class._meta.label_lower}:{page.pk}"
+                shown.append(Promotion(page.title, page.get_url(), promotion.description, key))
         elif promotion.external_link_url:
             shown.append(
                 Promotion(promotion.external_link_text, promotion.external_link_url, promotion.description)

@@ -50,6 +50,7 @@ class DocumentText:
     sections: list[str] = field(default_factory=list)
     date: datetime.date | None = None
     is_page: bool = False
+    parent_key: str = ""
     # Codes people type (item codes, document numbers): indexed with the title, never shown.
     identifiers: str = ""
 
@@ -146,6 +147,14 @@ def service_documents(service: AppointmentService) -> list[DocumentText]:
 
     documents = []
     sections = list(service.sections.values_list("code", flat=True))
+    # The guides are the Chinese source pages; each language has its translation (same translation_key).
+    guide_keys = list(service.procedures.order_by("pk").values_list("translation_key", flat=True)[:1])
+    guides = {
+        guide.locale.language_code: object_key(guide)
+        for guide in ProcedurePage.objects.live()
+        .filter(translation_key__in=guide_keys)
+        .select_related("locale")
+    }
     for language, _name in settings.LANGUAGES:
         column = language.replace("-", "_")
         name = getattr(service, f"name_{column}", "")
@@ -165,6 +174,7 @@ def service_documents(service: AppointmentService) -> list[DocumentText]:
                 body=plain_text(getattr(service, f"documents_to_bring_{column}", "")),
                 sections=sections,
                 identifiers=service.code.replace("-", " "),
+                parent_key=guides.get(language, ""),
             )
         )
     return documents

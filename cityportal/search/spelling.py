@@ -2,13 +2,16 @@
 
 The vocabulary is the words of the titles and summaries in one language, with how often they occur
 (kept in the shared cache, rebuilt after the index changes). Words of alphabetic scripts and Hangul
-are corrected; Chinese and Japanese queries are not (a wrong character is rarely one edit from the
-right one, and bigrams already find partial matches). Distances come from rapidfuzz (C).
+are corrected by edit distance (rapidfuzz, in C). Chinese is typed through pinyin input methods, so
+its usual typo is a homophone (居流 for 居留, 公正 for 公证): a Chinese word the documents do not use
+is replaced by the most used word that sounds the same (pypinyin, without tones). Japanese is not
+corrected (its input methods make other mistakes; bigrams still find partial matches).
 """
 
 from collections import Counter
 
 from django.core.cache import cache
+from pypinyin import lazy_pinyin
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -27,6 +30,22 @@ def forget(language: str) -> None:
     cache.delete(_key(language))
 
 
+def _chinese_words(text: str) -> list[str]:
+    return [
+        token.term
+        for token in analysis.tokens(text, "zh-hans")
+        if len(token.term) >= 2 and _is_han(token.term)
+    ]
+
+
+def _is_han(word: str) -> bool:
+    return analysis.script_of(word[0]) == "han"
+
+
+def sound(word: str) -> str:
+    return " ".join(lazy_pinyin(word))
+
+
 def vocabulary(language: str) -> dict[str, int]:
     words = cache.get(_key(language))
     if words is None:
@@ -34,9 +53,14 @@ def vocabulary(language: str) -> dict[str, int]:
         for title, summary in SearchDocument.objects.filter(language=language).values_list(
             "title", "summary"
         ):
-            counts.update(
-                word for word in analysis.words(f"{title} {summary}") if len(word) >= 3 and not word.isdigit()
-            )
+            if language == "zh-hans":
+                counts.update(_chinese_words(f"{title} {summary}"))
+            else:
+                counts.update(
+                    word
+                    for word in analysis.words(f"{title} {summary}")
+                    if len(word) >= 3 and not word.isdigit()
+                )
         words = dict(counts)
         cache.set(_key(language), words, VOCABULARY_SECONDS)
     return words
@@ -51,6 +75,8 @@ def correct(text: str, language: str) -> str | None:
     known = vocabulary(language)
     if not known:
         return None
+    if language == "zh-hans":
+        return _correct_chinese(text, known)
     folded = {analysis.fold(word): word for word in known}
     changed = False
     corrected = " ".join(analysis.words(text))
@@ -69,3 +95,19 @@ def correct(text: str, language: str) -> str | None:
         corrected = corrected.replace(word, best)
         changed = True
     return corrected if changed else None
+
+
+def _correct_chinese(text: str, known: dict[str, int]) -> str | None:
+    corrected = text
+    sounds: dict[str, str] = {}
+    for word in dict.fromkeys(_chinese_words(text)):
+        if word in known:
+            continue
+        if not sounds:
+            # The most used word of each sound wins: sorted by use, later ones overwrite earlier ones.
+            for candidate in sorted(known, key=known.get):
+                sounds[sound(candidate)] = candidate
+        replacement = sounds.get(sound(word))
+        if replacement and replacement != word:
+            corrected = corrected.replace(word, replacement)
+    return corrected if corrected != text else None
