@@ -68,16 +68,31 @@ class Role:
     model_permissions: tuple[tuple[str, str], ...]
 
 
+# Editors and reviewers keep the search working: synonyms, promoted results, and the searches that
+# found nothing (read, and delete once handled). Translators read them to see what visitors call things.
+SEARCH_UPKEEP = (
+    *(("search", f"{action}_searchsynonym") for action in ("view", "add", "change", "delete")),
+    ("search", "view_zeroresultquery"),
+    ("search", "delete_zeroresultquery"),
+    *(("wagtailsearchpromotions", f"{action}_searchpromotion") for action in ("add", "change", "delete")),
+)
+SEARCH_READING = (("search", "view_searchsynonym"), ("search", "view_zeroresultquery"))
+
+
 def roles() -> list[Role]:
     source = settings.LANGUAGE_CODE
     defined = [
-        Role(EDITORS, source, WRITE, (ACCESS_ADMIN, SUBMIT_TRANSLATION, *MEDIA)),
-        Role(reviewers_group(source), source, PUBLISH, (ACCESS_ADMIN, *MEDIA)),
+        Role(EDITORS, source, WRITE, (ACCESS_ADMIN, SUBMIT_TRANSLATION, *MEDIA, *SEARCH_UPKEEP)),
+        Role(reviewers_group(source), source, PUBLISH, (ACCESS_ADMIN, *MEDIA, *SEARCH_UPKEEP)),
     ]
     for language in i18n.language_codes():
         if language != source:
-            defined.append(Role(translators_group(language), language, WRITE, (ACCESS_ADMIN, *MEDIA)))
-            defined.append(Role(reviewers_group(language), language, PUBLISH, (ACCESS_ADMIN, *MEDIA)))
+            defined.append(
+                Role(translators_group(language), language, WRITE, (ACCESS_ADMIN, *MEDIA, *SEARCH_READING))
+            )
+            defined.append(
+                Role(reviewers_group(language), language, PUBLISH, (ACCESS_ADMIN, *MEDIA, *SEARCH_UPKEEP))
+            )
     return defined
 
 

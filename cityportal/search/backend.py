@@ -2,7 +2,7 @@
 
 Listed as "portal" in WAGTAILSEARCH_BACKENDS: saving or deleting any indexed object (pages, FAQ
 entries, appointment services) reaches `add`/`delete` here through Wagtail's signal handlers and the
-queued index task, and `manage.py rebuild_modelsearch_index` rebuilds it with the others. Searching
+queued index task, and `manage.py update_index` (Wagtail's) rebuilds it with the others. Searching
 does not go through Wagtail's query API (it cannot express per-language analysis, facets over one
 full-text match or synonyms): the public search calls `cityportal.search.services.search`.
 """

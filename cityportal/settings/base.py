@@ -334,6 +334,7 @@ RETENTION_DEFAULT_DAYS = {
     "questions": 730,  # after the question was sent
     "question_attachments": 90,  # after the question was sent: documents are needed only to answer it
     "feedback_text": 365,
+    "zero_result_searches": 365,  # after the query was last searched (masked: no digits, no emails)
     "email_subscriptions": 30,  # after unsubscribing, or after an unconfirmed sign-up
     "alert_requests": 7,  # email alert sign-ups never confirmed (confirmed ones go when unsubscribed)
     "wechat_followers": 30,  # after unfollowing

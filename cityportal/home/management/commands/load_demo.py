@@ -21,6 +21,12 @@ from cityportal.home.models import HomePage
 from cityportal.news.demo.loader import NewsDemoLoader
 from cityportal.procedures.demo.loader import ProceduresDemoLoader
 from cityportal.procedures.importing import CatalogueError
+from cityportal.search.demo import (
+    index_for_search,
+    load_demo_promotions,
+    load_demo_synonyms,
+    read_demo_synonyms,
+)
 
 DEMO_ADMIN = "admin"
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - the demo's published login, never used in production
@@ -31,6 +37,8 @@ NEWS_SLUGS = {"news", "policies"}
 # --only names these to load the consultations demo (FAQ pages and entries, questions, reply templates,
 # staff accounts), which needs the departments of the procedures demo.
 CONSULTATIONS_SLUGS = {"faq", "questions"}
+# --only names this to load the search demo (editors' synonyms) and index what was loaded.
+SEARCH_SLUGS = {"search"}
 DEMO_GLOSSARY = Path(__file__).resolve().parents[3] / "publishing" / "demo" / "glossary.csv"
 
 
@@ -54,7 +62,8 @@ class Command(BaseCommand):
                 "Comma-separated slugs: load just these pages and their parents (for checking new files); "
                 "“guides” loads the procedures demo (guides, finder, journeys) with the home page; "
                 "“news” also loads the news demo (news, policies, notices); “faq” the consultations demo "
-                "(FAQ, questions, reply templates, staff accounts)."
+                "(FAQ, questions, reply templates, staff accounts); “search” the search synonyms (and "
+                "indexes for search what is not indexed yet)."
             ),
         )
 
@@ -63,10 +72,11 @@ class Command(BaseCommand):
         with_news = not wanted or bool(wanted & NEWS_SLUGS)
         with_consultations = not wanted or bool(wanted & CONSULTATIONS_SLUGS)
         with_procedures = with_news or with_consultations or bool(wanted & PROCEDURES_SLUGS)
+        with_search = not wanted or bool(wanted & SEARCH_SLUGS)
         try:
             pages = read_pages()
             if wanted:
-                shown = wanted - PROCEDURES_SLUGS - NEWS_SLUGS - CONSULTATIONS_SLUGS
+                shown = wanted - PROCEDURES_SLUGS - NEWS_SLUGS - CONSULTATIONS_SLUGS - SEARCH_SLUGS
                 pages = with_ancestors(pages, shown or {"home"})
         except DemoContentError as error:
             raise CommandError(f"{error} Fix the demo file and run load_demo again.") from error
@@ -87,16 +97,24 @@ class Command(BaseCommand):
                 self.read_news(news)
             if consultations is not None:
                 self.read_consultations(consultations)
+            if with_search:
+                self.read_search()
             self.stdout.write(
                 f"{len(pages)} demo pages and {guides} guides read; nothing written (--dry-run)."
             )
             return
         if if_empty and HomePage.objects.exists():
             self.stdout.write("The site already has content; demo not loaded (--if-empty).")
+            if with_search:
+                # A site loaded before the search app existed has pages but no search index.
+                self.index_for_search()
             return
         # A demo page is saved several times while it is built: index each once, at the end.
         with index_updates_once():
             self.load(pages, procedures if with_procedures else None, news, consultations)
+        if with_search:
+            # After the block above, which queues the index updates of everything it saved.
+            self.load_search()
         self.stdout.write(
             f"Admin: /admin/ on the portal (http://127.0.0.1:8000/admin/ with make run) — "
             f"user “{DEMO_ADMIN}”, password “{DEMO_PASSWORD}” "
@@ -199,6 +217,46 @@ class Command(BaseCommand):
                 f"{error}"
             ) from error
         self.stdout.write(self.style.SUCCESS(f"{report.summary()} ({time.monotonic() - started:.0f} s)"))
+
+    def read_search(self) -> None:
+        try:
+            read_demo_synonyms()
+        except CatalogueError as error:
+            raise CommandError(f"The search demo file has problems:\n{error}") from error
+
+    def load_search(self) -> None:
+        """Editors' synonyms of the demo, then the search index of everything loaded (the task worker
+        that would index it starts only after load_demo, with the server)."""
+        self.stdout.write(
+            "Loading the search demo (synonyms, promoted results) and indexing the demo for search…"
+        )
+        started = time.monotonic()
+        try:
+            report = load_demo_synonyms(log=lambda message: self.stdout.write(f"  {message}"))
+        except CatalogueError as error:
+            raise CommandError(
+                f"The search synonyms were not loaded (the rest of the demo was). Fix "
+                f"cityportal/search/demo/synonyms.yaml and run load_demo again:\n{error}"
+            ) from error
+        self.stdout.write(self.style.SUCCESS(report.summary()))
+        try:
+            promoted = load_demo_promotions()
+        except CatalogueError as error:
+            raise CommandError(f"The search demo's promoted results were not loaded: {error}") from error
+        self.stdout.write(f"  Promoted search results: {promoted} created.")
+        self.index_for_search()
+        self.stdout.write(f"  Search demo done ({time.monotonic() - started:.0f} s).")
+
+    def index_for_search(self) -> None:
+        indexing = index_for_search(stdout=self.stdout)
+        if indexing.failed:
+            raise CommandError(
+                f"{indexing.failed} search index updates failed (the demo is loaded; its search is "
+                f"incomplete). The first error: {indexing.first_error}. Fix it, then run "
+                "manage.py update_index --backend portal."
+            )
+        if indexing.indexed:
+            self.stdout.write(self.style.SUCCESS(f"  {indexing.summary()}"))
 
     def load_editorial_setup(self) -> None:
         """The glossary translators check their work against, and the editorial roles and review
