@@ -6,13 +6,12 @@ are left out. Entries are read with one query and kept in the cache under the *F
 value `signals.py` changes whenever an entry or a vote count is saved or deleted (a smaller cousin
 of the site version: a vote must not make every page of the portal rebuild its fragments).
 
-Search (`?q=`) goes through Wagtail's search backend (the database backend: full-text on
-PostgreSQL, FTS on SQLite), never a LIKE scan. Words are found where the backend can split them:
-languages written with spaces (English, Korean, Arabic…) work now; Chinese and Japanese matching
-needs a word segmenter and comes with the search issue (issue 8).
+Search (`?q=`) is the portal's search (cityportal/search, docs/search.md) limited to the FAQ
+entries of the page's language and section: the same analysis per language (Chinese and Japanese
+without spaces, Arabic prefixes, stems), spelling correction and synonyms, through the database's
+full-text index, never a LIKE scan.
 """
 
-import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,12 +21,14 @@ from django.db.models import Max
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
-from wagtail.search.backends import get_search_backend
+from wagtail.models import Locale
 
 from cityportal.core import i18n
 from cityportal.core.navigation import Crumb
 from cityportal.core.sections import Section
 from cityportal.core.site_version import site_version
+from cityportal.search import services as search_services
+from cityportal.search.models import DocumentKind
 
 from . import figures, structured_data
 from .models import FAQEntry
@@ -37,7 +38,6 @@ CACHE_SECONDS = 3600
 QUERY_MAX_LENGTH = 100
 SEARCH_RESULTS = 50
 FIGURES_ROUTE = "figures/"
-NOT_WORDS = re.compile(r"[^\w\s]+")  # \w is Unicode: Hangul, Arabic, Cyrillic, Han letters are words
 ENTRY_FIELDS = ("id", "locale_id", "section", "question", "answer", "published_at", "updated_at")
 
 
@@ -100,22 +100,27 @@ def clean_query(raw: str) -> str:
     return " ".join(raw.split())[:QUERY_MAX_LENGTH]
 
 
-def search_words(query: str) -> str:
-    """The words of a query, without punctuation: SQLite's full-text syntax reads quotes, brackets
-    and stars itself (an unclosed quote is an error), and visitors mean none of it."""
-    return " ".join(NOT_WORDS.sub(" ", query).split())
-
-
 def search_entries(locale_id: int, query: str, section: str = "") -> list[FAQEntry]:
-    """Entries of this language whose question or answer holds the words of `query`, best first."""
-    query = search_words(query)
-    if not query:
+    """Entries of this language (and section) that the portal's search finds for `query`, best first:
+    its analysis per language (Chinese and Japanese words without spaces, Arabic prefixes, stems),
+    its spelling correction and, when few entries have every word, entries with some of them."""
+    language = Locale.objects.filter(pk=locale_id).values_list("language_code", flat=True).first()
+    if language is None:
         return []
-    entries = FAQEntry.objects.filter(locale_id=locale_id, live=True)
-    if section:
-        entries = entries.filter(section=section)
-    backend = get_search_backend()
-    return list(backend.search(query, entries, operator="and")[:SEARCH_RESULTS])
+    sections = [section] if section else []
+    _query, found, _corrected = search_services.find(
+        search_services.clean_query(query), language, kinds=[DocumentKind.FAQ], sections=sections
+    )
+    label = FAQEntry._meta.label_lower
+    ranked = []
+    for candidate in found[:SEARCH_RESULTS]:
+        model, _colon, pk = candidate.key.partition(":")
+        if model == label:
+            ranked.append(int(pk))
+    # The index follows saves through a queued task: the entry itself must still be live here.
+    entries = FAQEntry.objects.filter(pk__in=ranked, locale_id=locale_id, live=True).only(*ENTRY_FIELDS)
+    by_pk = entries.in_bulk()
+    return [by_pk[pk] for pk in ranked if pk in by_pk]
 
 
 # --- The listing --------------------------------------------------------------------------------------

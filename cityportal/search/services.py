@@ -160,10 +160,20 @@ def search(
     result.corrected_query = corrected
     result.matched_any_word = query.match_any
     result.total_capped = len(found) >= engine.CANDIDATE_LIMIT
-    for candidate in found:
-        result.kind_counts[candidate.kind] = result.kind_counts.get(candidate.kind, 0) + 1
-        for code in candidate.sections.split():
-            result.section_counts[code] = result.section_counts.get(code, 0) + 1
+    unfiltered = found
+
+    def kept(candidate: engine.Candidate, by_kind: bool = True, by_section: bool = True) -> bool:
+        return (not by_kind or not kind or candidate.kind == kind) and (
+            not by_section or not section or section in candidate.sections.split()
+        )
+
+    # Each facet counts with the other facet's filter applied, so every count is what its link shows.
+    for candidate in unfiltered:
+        if kept(candidate, by_kind=False):
+            result.kind_counts[candidate.kind] = result.kind_counts.get(candidate.kind, 0) + 1
+        if kept(candidate, by_section=False):
+            for code in candidate.sections.split():
+                result.section_counts[code] = result.section_counts.get(code, 0) + 1
     if (kind or section) and result.total_capped:
         # Filtered, and the unfiltered matches were cut at the limit: the full-text index is asked
         # again with the filter, so a filtered list is not limited to the first thousand.
@@ -171,11 +181,7 @@ def search(
             query.with_options(kinds=(kind,) if kind else (), sections=(section,) if section else ())
         )
     elif kind or section:
-        found = [
-            c
-            for c in found
-            if (not kind or c.kind == kind) and (not section or section in c.sections.split())
-        ]
+        found = [candidate for candidate in found if kept(candidate)]
     if kind != DocumentKind.SERVICE:
         found = engine.collapse_services(found)
     result.total = len(found)
@@ -201,7 +207,7 @@ def search(
         )
     if result.page == 1 and not (kind or section):
         result.promotions = promotions(text, language)
-    if log and not found and not result.promotions:
+    if log and not unfiltered and not result.promotions:  # a filter that empties the list is not logged
         record_zero_result(text, language)
     return result
 
