@@ -8,17 +8,18 @@ SQLite, a generated, GIN-indexed tsvector column on PostgreSQL (docs/search.md).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cityportal.core.sections import Section
 
 
 class DocumentKind(models.TextChoices):
-    GUIDE = "guide", _("Procedure guides")
-    SERVICE = "service", _("Appointment services")
-    FAQ = "faq", _("Questions and answers")
-    NEWS = "news", _("News")
-    POLICY = "policy", _("Policies")
-    PAGE = "page", _("Pages")
+    GUIDE = "guide", pgettext_lazy("search filter", "Procedure guides")
+    SERVICE = "service", pgettext_lazy("search filter", "Appointment services")
+    FAQ = "faq", pgettext_lazy("search filter", "Questions and answers")
+    NEWS = "news", pgettext_lazy("search filter", "News")
+    POLICY = "policy", pgettext_lazy("search filter", "Policies")
+    PAGE = "page", pgettext_lazy("search filter", "Pages")
 
 
 class SearchDocument(models.Model):

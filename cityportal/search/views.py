@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -43,12 +43,12 @@ DATED_KINDS = {DocumentKind.NEWS, DocumentKind.POLICY}
 
 # One result's type, in the singular (DocumentKind's labels name the facets, in the plural).
 KIND_NAMES = {
-    DocumentKind.GUIDE: gettext_lazy("Procedure guide"),
-    DocumentKind.SERVICE: gettext_lazy("Appointment service"),
-    DocumentKind.FAQ: gettext_lazy("Question and answer"),
-    DocumentKind.NEWS: gettext_lazy("News"),
-    DocumentKind.POLICY: gettext_lazy("Policy"),
-    DocumentKind.PAGE: gettext_lazy("Page"),
+    DocumentKind.GUIDE: pgettext_lazy("search result type", "Procedure guide"),
+    DocumentKind.SERVICE: pgettext_lazy("search result type", "Appointment service"),
+    DocumentKind.FAQ: pgettext_lazy("search result type", "Question and answer"),
+    DocumentKind.NEWS: pgettext_lazy("search result type", "News"),
+    DocumentKind.POLICY: pgettext_lazy("search result type", "Policy"),
+    DocumentKind.PAGE: pgettext_lazy("search result type", "Page"),
 }
 
 

@@ -24,8 +24,9 @@ LOCALES = [to_locale(code) for code, _name in settings.LANGUAGES if code != "en"
 # every language, and ordinary words that the language shares with English.
 SAME_AS_ENGLISH = {"ICP", "CNY", "WeChat", "Alipay", "UTC", "PDF", "FAQ", "FAQs"}
 SAME_AS_ENGLISH_IN = {
-    # French spells the Wagtail model's names ("document", "documents") like English.
-    "fr": {"Image", "Document", "document", "documents"},
+    # French spells the Wagtail model's names ("document", "documents") like English, and "page",
+    # "pages" (Wagtail's "Pages" menu, "page 2" of results) and "type" (a search filter) too.
+    "fr": {"Image", "Document", "document", "documents", "Page", "Pages", "page", "Type"},
     # "Error:", the prefix screen readers announce before a form error, is "Error:" in Spanish too.
     "es": {"Error"},
 }
