@@ -175,7 +175,9 @@ def test_filters_by_type_and_section_keep_the_query_and_count(client, guides, fa
         guides.residence["en"].url
     ]  # the work permit is Work only
     # With a section chosen, each type counts within that section: the number its link gives.
-    assert facet_link("/en/search/?q=permit&amp;kind=guide&amp;section=live", "Procedure guides", 1) in live_only
+    assert (
+        facet_link("/en/search/?q=permit&amp;kind=guide&amp;section=live", "Procedure guides", 1) in live_only
+    )
     assert "kind=faq&amp;section=live" not in live_only  # the FAQ entry is in Travel: no link to nothing
 
 
