@@ -16,7 +16,7 @@ PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
 	$(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]) python3
 find_python = $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && command -v $(p))))
 
-.PHONY: help run test install test-deps browser-deps demo-deps lint format messages bench clean
+.PHONY: help run test install test-deps browser-deps demo-deps lint format messages bench search-quality clean
 
 help:
 	@echo "make run    serve the portal with demo content on http://$(HOST):$(PORT)"
@@ -103,6 +103,12 @@ bench: install
 	$(PY) bench/procedures.py
 	$(PY) bench/bookings.py
 	$(PY) bench/news.py
+	$(PY) bench/search.py
+
+# Search relevance (docs/search.md): MRR@10 and recall@5 per language on SQLite and PostgreSQL, with the
+# 300 generated guides as distractors. The first run builds its databases (20–30 minutes), later ones ~4.
+search-quality: install
+	$(PY) bench/search_quality.py
 
 clean:
 	rm -rf $(VENV) var node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm

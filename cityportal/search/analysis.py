@@ -52,6 +52,9 @@ _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\
 # The article with the prepositions and conjunction that attach to it: ال، وال، بال، كال، فال، لل.
 # Snowball's Arabic stemmer leaves some of these on ("باللغات"); taken off first, the rest is stemmed.
 _ARABIC_ARTICLE = re.compile("^(?:[وف]?(?:[بك]?ال|لل))(?=...)")
+# li- before a noun (لتصريح): taken off when four letters or more follow, so short words that begin
+# with lam (لغة، لجنة) keep it.
+_ARABIC_LI = re.compile("^[وف]?ل(?=[^ل]...)")
 _ARABIC_LETTERS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"}
 )
@@ -110,7 +113,10 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 @functools.cache
 def _stopwords(language: str) -> frozenset[str]:
-    return frozenset(fold(word) for word in STOPWORDS.get(language, "").split())
+    # Compared with terms, so analysed as terms are: "cómo" is the term "com", "على" the term "علي".
+    words = STOPWORDS.get(language, "").split()
+    analysed = (token.term for word in words for token in tokens(word, language, keep_stopwords=True))
+    return frozenset(analysed) | frozenset(fold(word) for word in words)
 
 
 def fold(text: str) -> str:
@@ -121,6 +127,13 @@ def fold(text: str) -> str:
 
 def normalise_arabic(text: str) -> str:
     return _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
+
+
+# Particles glued to a Korean noun (허가를, 사무소에서): taken off a word of three syllables or more
+# before its bigrams, so "거주 허가를" and "거주 허가" have the same terms. Only particles that
+# nouns seldom end with: 가, 이, 의, 로, 도 also end nouns (허가, 국가, 동의, 경로), and a compound
+# (거주허가) must keep them.
+_KOREAN_PARTICLE = re.compile("(?<=..)(?:에서|에게|으로|까지|부터|처럼|보다|은|는|을|를|에)$")
 
 
 def _bigrams(text: str, start: int) -> Iterator[Token]:
@@ -171,6 +184,13 @@ def _alphabetic_term(language: str, script: str, word: str) -> str:
         # The stemmer needs the ta marbuta and hamza forms to find suffixes; its result is normalised
         # after, so spellings with and without hamza meet.
         word = _ARABIC_ARTICLE.sub("", _ARABIC_DIACRITICS.sub("", word))
+        word = _ARABIC_LI.sub("", word)
+        # Endings Snowball reads differently although they are one word: a final ى written ي
+        # (مستشفى / مستشفي) and the plural -ات it sometimes leaves half on (تأشيرات → تاشيرا).
+        if word.endswith("ى"):
+            word = word[:-1] + "ي"
+        elif word.endswith("ات") and len(word) >= 5:
+            word = word[:-2]
         return fold(normalise_arabic(_stemmer("ar").stemWord(word)))
     if script == "cyrillic":
         return fold(_stemmer("ru").stemWord(word.lower()))
@@ -178,7 +198,7 @@ def _alphabetic_term(language: str, script: str, word: str) -> str:
     return fold(_stemmer(stem_language).stemWord(word.lower()))
 
 
-def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[Token]:
+def tokens(text: str, language: str, *, keep_stopwords: bool = False, kana: bool = False) -> list[Token]:
     """The terms of `text` as `language` analyses them, with their places in the text."""
     if not text:
         return []
@@ -188,12 +208,14 @@ def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[To
     for script, run, start in _script_runs(text):
         if script == "han" and language == "zh-hans":
             produced = _segment_chinese(run, start, stopwords)
-        elif script in ("han", "katakana", "hangul"):
+        elif script == "hangul":
+            produced = _bigrams(_KOREAN_PARTICLE.sub("", run), start)
+        elif script in ("han", "katakana"):
             produced = _bigrams(run.lower(), start)
         elif script == "hiragana":
-            # Particles and inflections in Japanese: no meaning of their own. (A query written
-            # only in hiragana is handled by query_terms.)
-            produced = _bigrams(run, start) if language != "ja" else iter(())
+            # Particles and inflections in Japanese: indexed (a word written in hiragana, ごみ, is
+            # found by a query in hiragana only), never required from a query that has other words.
+            produced = _bigrams(run, start) if language != "ja" or (kana and len(run) > 1) else iter(())
         else:
             term = _alphabetic_term(language, script, run)
             produced = (Token(term, start, start + len(run)),) if term else ()
@@ -203,7 +225,7 @@ def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[To
 
 def terms(text: str, language: str) -> list[str]:
     """The terms to index, in order (repeats kept: they count towards ranking)."""
-    return [token.term for token in tokens(text, language)]
+    return [token.term for token in tokens(text, language, kana=True)]
 
 
 def query_terms(text: str, language: str) -> list[str]:
@@ -213,7 +235,7 @@ def query_terms(text: str, language: str) -> list[str]:
     if not found:
         found = [token.term for token in tokens(text, language, keep_stopwords=True)]
         if not found and language == "ja":
-            found = [token.term for token in tokens(text, "ko")]  # hiragana only: its bigrams
+            found = [token.term for token in tokens(text, "ja", kana=True)]  # hiragana only: its bigrams
     return list(dict.fromkeys(found))
 
 

@@ -21,7 +21,7 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
-from . import engine, snippets, spelling
+from . import analysis, engine, snippets, spelling
 from .models import DocumentKind, SearchDocument, SearchSynonym, ZeroResultQuery
 from .query import Alternative, ParsedQuery, parse
 
@@ -268,6 +268,35 @@ def suggest(text: str, language: str, limit: int = 6) -> list[SearchDocument]:
     query = parsed(text, language)
     if not query.clauses or len(text) < 2:
         return []
-    found = engine.candidates(query.with_options(prefix_last=True), limit=limit)
+    query = with_completions(query, text, language).with_options(prefix_last=True)
+    found = engine.candidates(query, limit=limit)
     documents = SearchDocument.objects.in_bulk([candidate.id for candidate in found])
     return [documents[candidate.id] for candidate in found if candidate.id in documents]
+
+
+COMPLETIONS = 8  # known words an unfinished word may become, the most used first
+STEMMED_SCRIPTS = {"other", "cyrillic", "arabic"}
+
+
+def with_completions(query: ParsedQuery, text: str, language: str) -> ParsedQuery:
+    """The unfinished last word as the words it may become: its stem can be longer than theirs
+    ("residen" stays "residen", "residence" is "resid"), so as a prefix of stems it would find nothing
+    half-way through a word. The last clause also takes the terms of the titles' and summaries' words
+    ("did you mean"'s vocabulary) that begin with what was typed."""
+    typed = analysis.words(text)
+    if not typed or analysis.script_of(typed[-1][0]) not in STEMMED_SCRIPTS or len(typed[-1]) < 3:
+        return query
+    last = query.clauses[-1]
+    if last != (tuple(analysis.query_terms(typed[-1], language)),):
+        return query  # the last clause is not that word alone (a synonym, a common word)
+    beginning = analysis.fold(typed[-1])
+    known = spelling.vocabulary(language)
+    completions = sorted(
+        (word for word in known if analysis.fold(word).startswith(beginning)), key=lambda word: -known[word]
+    )
+    alternatives = list(last)
+    for word in completions[:COMPLETIONS]:
+        terms = tuple(analysis.query_terms(word, language))
+        if terms and terms not in alternatives:
+            alternatives.append(terms)
+    return query.with_options(clauses=(*query.clauses[:-1], tuple(alternatives)))

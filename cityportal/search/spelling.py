@@ -85,13 +85,19 @@ def correct(text: str, language: str) -> str | None:
             continue
         if word in known or analysis.fold(word) in folded:
             continue
+        # Compared without accents: "sejor" is one letter from "séjour", as a visitor without a
+        # French keyboard types it.
         matches = process.extract(
-            word, list(known), scorer=Levenshtein.distance, score_cutoff=_allowed_distance(word), limit=5
+            analysis.fold(word),
+            list(folded),
+            scorer=Levenshtein.distance,
+            score_cutoff=_allowed_distance(word),
+            limit=5,
         )
         if not matches:
             continue
         # The closest first, then the most used: "permt" → "permit" rather than a rare "perm".
-        best = min(matches, key=lambda match: (match[1], -known[match[0]]))[0]
+        best = folded[min(matches, key=lambda match: (match[1], -known[folded[match[0]]]))[0]]
         corrected = corrected.replace(word, best)
         changed = True
     return corrected if changed else None
