@@ -48,6 +48,22 @@ STOPWORDS = {
     "ko": "",  # particles stay glued to their noun; bigrams make them harmless
 }
 
+# Where the portal is: every page is about China and Beijing, so in a query with other words these
+# say nothing ("ПМЖ в Китае" asks about permanent residence) and, as words every title could hold,
+# they would rank an answer that repeats them above the guide. Queries only: the documents keep them,
+# and a query of only these words still searches for them.
+PLACE_WORDS = {
+    "en": "china chinese beijing",
+    "de": "china chinesisch chinesische chinesischen peking beijing",
+    "fr": "chine chinois chinoise pékin beijing",
+    "es": "china chino pekín beijing",
+    "ru": "китай китае китайский китайские пекин",
+    "ar": "الصين صيني بكين",
+    "zh-hans": "中国 北京",
+    "ja": "中国 北京",
+    "ko": "중국 베이징",
+}
+
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # and tatweel
 # The article with the prepositions and conjunction that attach to it: ال، وال، بال، كال، فال، لل.
 # Snowball's Arabic stemmer leaves some of these on ("باللغات"); taken off first, the rest is stemmed.
@@ -236,7 +252,14 @@ def query_terms(text: str, language: str) -> list[str]:
         found = [token.term for token in tokens(text, language, keep_stopwords=True)]
         if not found and language == "ja":
             found = [token.term for token in tokens(text, "ja", kana=True)]  # hiragana only: its bigrams
-    return list(dict.fromkeys(found))
+    meaningful = [term for term in found if term not in _place_terms(language)]
+    return list(dict.fromkeys(meaningful or found))
+
+
+@functools.cache
+def _place_terms(language: str) -> frozenset[str]:
+    words = PLACE_WORDS.get(language, "").split()
+    return frozenset(token.term for word in words for token in tokens(word, language, keep_stopwords=True))
 
 
 def words(text: str) -> list[str]:

@@ -26,7 +26,10 @@ def scope_terms(language: str, kind: str, sections: Iterable[str]) -> str:
 
 def document_row(text: DocumentText) -> SearchDocument:
     language = text.language
-    title_terms = analysis.terms(text.title, language) + analysis.terms(text.identifiers, language)
+    title_terms = analysis.terms(text.title, language)
+    # Codes (item codes, document numbers) are found like summary words: in the title's terms they
+    # would make a guide's title look less like the query than it is (engine.title_match).
+    summary_terms = analysis.terms(text.summary, language) + analysis.terms(text.identifiers, language)
     return SearchDocument(
         model_label=text.model_label,
         object_id=text.object_id,
@@ -42,7 +45,7 @@ def document_row(text: DocumentText) -> SearchDocument:
         date=text.date,
         scope=scope_terms(language, text.kind, text.sections),
         terms_title=" ".join(title_terms),
-        terms_summary=" ".join(analysis.terms(text.summary, language)),
+        terms_summary=" ".join(summary_terms),
         terms_body=" ".join(analysis.terms(text.body, language)),
     )
 

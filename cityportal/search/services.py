@@ -290,9 +290,10 @@ def with_completions(query: ParsedQuery, text: str, language: str) -> ParsedQuer
     if last != (tuple(analysis.query_terms(typed[-1], language)),):
         return query  # the last clause is not that word alone (a synonym, a common word)
     beginning = analysis.fold(typed[-1])
-    known = spelling.vocabulary(language)
+    words = spelling.vocabulary(language)
     completions = sorted(
-        (word for word in known if analysis.fold(word).startswith(beginning)), key=lambda word: -known[word]
+        (word for folded, word in words.folded.items() if folded.startswith(beginning)),
+        key=lambda word: -words.counts[word],
     )
     alternatives = list(last)
     for word in completions[:COMPLETIONS]:

@@ -9,6 +9,7 @@ corrected (its input methods make other mistakes; bigrams still find partial mat
 """
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from pypinyin import lazy_pinyin
@@ -46,24 +47,40 @@ def sound(word: str) -> str:
     return " ".join(lazy_pinyin(word))
 
 
-def vocabulary(language: str) -> dict[str, int]:
-    words = cache.get(_key(language))
-    if words is None:
-        counts: Counter[str] = Counter()
-        for title, summary in SearchDocument.objects.filter(language=language).values_list(
-            "title", "summary"
-        ):
-            if language == "zh-hans":
-                counts.update(_chinese_words(f"{title} {summary}"))
-            else:
-                counts.update(
-                    word
-                    for word in analysis.words(f"{title} {summary}")
-                    if len(word) >= 3 and not word.isdigit()
-                )
-        words = dict(counts)
-        cache.set(_key(language), words, VOCABULARY_SECONDS)
-    return words
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of one language's titles (and, outside Chinese, summaries) with their counts, and the
+    lookups made from them once, not per query: accent-free forms, and each Chinese sound's most
+    used word."""
+
+    counts: dict[str, int]
+    folded: dict[str, str] = field(default_factory=dict)  # accent-free form → word
+    sounds: dict[str, str] = field(default_factory=dict)  # toneless pinyin → most used word
+
+
+def _build(language: str) -> Vocabulary:
+    counts: Counter[str] = Counter()
+    documents = SearchDocument.objects.filter(language=language)
+    if language == "zh-hans":
+        # Titles only: segmenting every summary of a large site in Chinese took seconds.
+        for title in documents.values_list("title", flat=True).iterator():
+            counts.update(_chinese_words(title))
+        # The most used word of each sound wins: sorted by use, later ones overwrite earlier ones.
+        sounds = {sound(word): word for word in sorted(counts, key=counts.get)}
+        return Vocabulary(dict(counts), sounds=sounds)
+    for title, summary in documents.values_list("title", "summary").iterator():
+        counts.update(
+            word for word in analysis.words(f"{title} {summary}") if len(word) >= 3 and not word.isdigit()
+        )
+    return Vocabulary(dict(counts), folded={analysis.fold(word): word for word in counts})
+
+
+def vocabulary(language: str) -> Vocabulary:
+    found = cache.get(_key(language))
+    if found is None:
+        found = _build(language)
+        cache.set(_key(language), found, VOCABULARY_SECONDS)
+    return found
 
 
 def _allowed_distance(word: str) -> int:
@@ -72,12 +89,12 @@ def _allowed_distance(word: str) -> int:
 
 def correct(text: str, language: str) -> str | None:
     """The query with its unknown words replaced by known ones, or None when nothing changes."""
-    known = vocabulary(language)
+    words = vocabulary(language)
+    known, folded = words.counts, words.folded
     if not known:
         return None
     if language == "zh-hans":
-        return _correct_chinese(text, known)
-    folded = {analysis.fold(word): word for word in known}
+        return _correct_chinese(text, words)
     changed = False
     corrected = " ".join(analysis.words(text))
     for word in dict.fromkeys(analysis.words(text)):
@@ -103,17 +120,12 @@ def correct(text: str, language: str) -> str | None:
     return corrected if changed else None
 
 
-def _correct_chinese(text: str, known: dict[str, int]) -> str | None:
+def _correct_chinese(text: str, words: Vocabulary) -> str | None:
     corrected = text
-    sounds: dict[str, str] = {}
     for word in dict.fromkeys(_chinese_words(text)):
-        if word in known:
+        if word in words.counts:
             continue
-        if not sounds:
-            # The most used word of each sound wins: sorted by use, later ones overwrite earlier ones.
-            for candidate in sorted(known, key=known.get):
-                sounds[sound(candidate)] = candidate
-        replacement = sounds.get(sound(word))
+        replacement = words.sounds.get(sound(word))
         if replacement and replacement != word:
             corrected = corrected.replace(word, replacement)
     return corrected if corrected != text else None
