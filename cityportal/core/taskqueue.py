@@ -9,6 +9,7 @@ backend's `task_class`: with django-tasks-db on Django 6 that is Django's own Ta
 here and run by the same worker (tested in core/tests/test_taskqueue.py).
 """
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.tasks import TaskResultStatus
@@ -26,6 +27,19 @@ def run_queued_tasks(*, backend: str = "default", limit: int | None = None) -> i
     It claims and runs each task exactly as `db_worker` does (so a worker elsewhere never runs the same
     one), without the worker's connection recycling, so it also works inside a test's transaction.
     """
+    ran = 0
+    if limit is not None and limit <= 0:
+        return ran
+    for _result in queued_task_results(backend=backend):
+        ran += 1
+        if limit is not None and ran >= limit:
+            break
+    return ran
+
+
+def queued_task_results(*, backend: str = "default", task_path: str = "") -> Iterator[DBTaskResult]:
+    """Claim and run the due tasks (only those of `task_path` when given) as `run_queued_tasks`
+    does, yielding each one's result row after it ran (a failure is recorded there, not raised)."""
     worker = Worker(
         queue_names=["*"],
         interval=0,
@@ -36,18 +50,18 @@ def run_queued_tasks(*, backend: str = "default", limit: int | None = None) -> i
         worker_id=f"in-process-{get_random_string(8)}",
         excluded_queue_names=[],
     )
-    ran = 0
-    while limit is None or ran < limit:
-        tasks = DBTaskResult.objects.ready().filter(backend_name=backend)
+    tasks = DBTaskResult.objects.ready().filter(backend_name=backend)
+    if task_path:
+        tasks = tasks.filter(task_path=task_path)
+    while True:
         with exclusive_transaction(tasks.db):
             task_result = tasks.get_locked()
             if task_result is not None:
                 task_result.claim(worker.worker_id)
         if task_result is None:
-            break
+            return
         worker.run_task(task_result)
-        ran += 1
-    return ran
+        yield task_result
 
 
 def oldest_waiting_task_enqueued_at(*, backend: str = "default") -> datetime | None:

@@ -21,13 +21,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import translation
-from django.utils.crypto import get_random_string
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction
 from modelsearch.tasks import insert_or_update_object_task
 from wagtail.models import Page
 
+from cityportal.core.taskqueue import queued_task_results
 from cityportal.procedures.importing import CatalogueError
 
 from .. import services, spelling
@@ -158,28 +155,8 @@ def index_queued_updates() -> SearchIndexing:
     searches would find nothing (and be logged as such). Each update is claimed as the worker claims
     it, so the worker never runs it twice; the reference-index updates and emails stay queued.
     """
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=f"load-demo-{get_random_string(8)}",
-        excluded_queue_names=[],
-    )
-    waiting = DBTaskResult.objects.ready().filter(
-        backend_name="default", task_path=insert_or_update_object_task.module_path
-    )
     result = SearchIndexing()
-    while True:
-        with exclusive_transaction(waiting.db):
-            task_result = waiting.get_locked()
-            if task_result is not None:
-                task_result.claim(worker.worker_id)
-        if task_result is None:
-            break
-        worker.run_task(task_result)  # records a failure on the row instead of raising
+    for task_result in queued_task_results(task_path=insert_or_update_object_task.module_path):
         if task_result.status == TaskResultStatus.FAILED:
             result.failed += 1
             result.first_error = result.first_error or task_result.traceback.strip().splitlines()[-1]
