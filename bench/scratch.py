@@ -197,6 +197,23 @@ def cleanup(scratch: Scratch, log) -> None:
     shutil.rmtree(scratch.root, ignore_errors=True)
 
 
+def add_database_arguments(parser, database_name: str, default_server: str) -> None:
+    """--database and --database-url of the benchmarks that measure both databases, each in a
+    database of their own (bench/search.py, bench/search_quality.py)."""
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql", "both"],
+        default="both",
+        help="which database to measure (default both; PostgreSQL is skipped when its server is down)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help=f"PostgreSQL database to build in, named bench… (default: {database_name} on DATABASE_URL's "
+        f"server, or {default_server})",
+    )
+
+
 def redact(url: str) -> str:
     """The URL without its password, for messages."""
     parts = urlsplit(url)

@@ -65,7 +65,7 @@ import news
 import queries
 from procedures import Timings
 from run import RESULTS_DIR, check_installation, log, machine
-from scratch import REPO, SETTINGS_VARIABLES, SetupError, redact
+from scratch import REPO, SETTINGS_VARIABLES, SetupError, add_database_arguments, redact
 
 VAR = REPO / "var" / "bench-search"
 DATABASE_NAME = "bench_search"
@@ -696,18 +696,7 @@ DATED_KINDS = ("news", "policy")  # their titles name a place, their summaries l
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database",
-        choices=["sqlite", "postgresql", "both"],
-        default="both",
-        help="which database to measure (default both; PostgreSQL is skipped when its server is down)",
-    )
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help=f"PostgreSQL database to build in, named bench… (default: {DATABASE_NAME} on DATABASE_URL's "
-        f"server, or {DEFAULT_SERVER})",
-    )
+    add_database_arguments(parser, DATABASE_NAME, DEFAULT_SERVER)
     parser.add_argument("--documents", type=int, default=DOCUMENTS, help="documents in all (default 100,000)")
     parser.add_argument(
         "--runs", type=int, default=RUNS, help="timed runs per query and language (default 60)"

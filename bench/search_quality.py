@@ -38,7 +38,7 @@ import entry
 import news
 import procedures
 from run import RESULTS_DIR, check_installation, log, machine
-from scratch import REPO, SetupError, redact
+from scratch import REPO, SetupError, add_database_arguments, redact
 
 VAR = REPO / "var" / "search-quality"
 DATABASE_NAME = "bench_search_quality"
@@ -55,18 +55,7 @@ SYNONYMS = (
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database",
-        choices=["sqlite", "postgresql", "both"],
-        default="both",
-        help="which database to measure (default both; PostgreSQL is skipped when its server is down)",
-    )
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help=f"PostgreSQL database to build in, named bench… (default: {DATABASE_NAME} on DATABASE_URL's "
-        f"server, or {DEFAULT_SERVER})",
-    )
+    add_database_arguments(parser, DATABASE_NAME, DEFAULT_SERVER)
     parser.add_argument(
         "--guides", type=int, default=GUIDES, help=f"generated guides as distractors (default {GUIDES})"
     )
