@@ -97,20 +97,25 @@ def page_documents(page: Page) -> list[DocumentText]:
     url = page.get_url_parts()
     if url is None:  # not under a site: nowhere to send a visitor
         return []
+    language = page.locale.language_code
+    # Blocks give their choices' labels as searchable text (a material's "Original"): in the page's
+    # language, not in the language of the worker that indexes it.
+    with override(language):
+        body = searchable_fields_text(page, NOT_BODY)
     when = getattr(page, "date", None) or getattr(page, "date_issued", None) or page.first_published_at
     identifiers = " ".join(str(getattr(page, name, "") or "") for name in ("item_code", "document_number"))
     return [
         DocumentText(
             model_label=page._meta.label_lower,
             object_id=page.pk,
-            language=page.locale.language_code,
+            language=language,
             kind=next(
                 (kind for model, kind in PAGE_KINDS.items() if isinstance(page, model)), DocumentKind.PAGE
             ),
             title=plain_text(page.title),
             url=url[2],
             summary=plain_text(getattr(page, "summary", "") or page.search_description),
-            body=searchable_fields_text(page, NOT_BODY),
+            body=body,
             sections=page_sections(page),
             date=when.date() if hasattr(when, "date") else when,
             is_page=True,
