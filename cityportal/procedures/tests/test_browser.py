@@ -89,7 +89,7 @@ def test_finder_works_without_javascript(browser, server):
     context, tab = new_tab(browser, java_script_enabled=False)
     tab.goto(f"{server}/fr/guides/finder/")
     tab.locator('label[for="answer-purpose-work"]').click()
-    tab.get_by_role("button").click()
+    tab.get_by_role("main").get_by_role("button").click()  # not the header's search button
     tab.wait_for_url("**/fr/guides/finder/?purpose=work*")
     assert tab.locator(".finder__list a").count() == 2
     context.close()
