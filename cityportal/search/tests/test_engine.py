@@ -157,14 +157,15 @@ def test_the_fallbacks_never_scan_with_like_either(text):
 def test_postgresql_finds_candidates_through_the_gin_index():
     # 27,000 documents, 3,000 in each language: on a table much smaller than this, reading it whole
     # is cheaper than the index and the planner rightly does so. The plans are read with the
-    # planner's normal settings (sequential scans allowed): the index must win on its own, for a
-    # rare, a common and a zero-hit word.
+    # planner's normal settings (sequential scans allowed): the index must win on its own for a rare
+    # and a zero-hit word. (For a word in every English document, a ninth of the table, the planner
+    # may rightly read the table instead: it did so in CI under load, with the same statistics.)
     for language, texts in WORK_PERMIT.items():
         SearchDocumentFactory.rows(3000, language=language, **texts)
     SearchDocumentFactory(title=RESIDENCE_PERMIT["en"]["title"], summary=RESIDENCE_PERMIT["en"]["summary"])
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
-    for text in ["residence permit", "permit", "zebra"]:
+    for text in ["residence permit", "zebra"]:
         with CaptureQueriesContext(connection) as captured:
             engine.candidates(services.parsed(text, "en"), limit=10)
         [sql] = [query["sql"] for query in captured.captured_queries if "ORDER BY score" in query["sql"]]
