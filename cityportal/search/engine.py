@@ -150,7 +150,9 @@ def _postgresql(query: ParsedQuery, limit: int) -> list[tuple]:
     for number, clause in enumerate(query.clauses):
         expression = tsquery_clause(clause, query.prefix_last and number == last)
         weight = _inverse_document_frequency(query.language, expression, total)
-        ranks.append(f"{weight:.6f} * ts_rank('{{0.1, 0.2, 0.4, 1.0}}', vector, to_tsquery('simple', %s), 32)")
+        ranks.append(
+            f"{weight:.6f} * ts_rank('{{0.1, 0.2, 0.4, 1.0}}', vector, to_tsquery('simple', %s), 32)"
+        )
         parameters.append(expression)
     score = f"({' + '.join(ranks)}) * {_kind_weight_sql('kind')}"
     # Only constants and numbers are formatted into the SQL; every tsquery is a parameter.
