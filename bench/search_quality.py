@@ -206,7 +206,7 @@ def print_table(results: dict[str, dict]) -> None:
             flag = " " if score["mrr_at_10"] >= AIM else "!"
             line += f"  {score['mrr_at_10']:>16.3f}{flag} {score['recall_at_5']:>8.3f}"
         print(line)
-    print(f"  ! under the aim: MRR@10 at least {AIM} in every language (issue 8)")
+    print(f"  (! marks a language under the aim: MRR@10 at least {AIM} in every language, issue 8)")
 
 
 def write_results(info: dict, results: dict[str, dict], skipped: list[str], arguments) -> None:
