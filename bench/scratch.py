@@ -197,6 +197,19 @@ def cleanup(scratch: Scratch, log) -> None:
     shutil.rmtree(scratch.root, ignore_errors=True)
 
 
+def postgres_problem(url: str) -> str | None:
+    """None when the PostgreSQL server of `url` accepts a connection, else why not (one line)."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (run make install)"
+    try:
+        with psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return str(error).strip().splitlines()[0]
+
+
 def add_database_arguments(parser, database_name: str, default_server: str) -> None:
     """--database and --database-url of the benchmarks that measure both databases, each in a
     database of their own (bench/search.py, bench/search_quality.py)."""

@@ -65,7 +65,7 @@ import news
 import queries
 from procedures import Timings
 from run import RESULTS_DIR, check_installation, log, machine
-from scratch import REPO, SETTINGS_VARIABLES, SetupError, add_database_arguments, redact
+from scratch import REPO, SETTINGS_VARIABLES, SetupError, add_database_arguments, postgres_problem, redact
 
 VAR = REPO / "var" / "bench-search"
 DATABASE_NAME = "bench_search"
@@ -741,20 +741,6 @@ def postgres_url(arguments: argparse.Namespace) -> str:
     if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
         return DEFAULT_SERVER
     return urlunsplit(urlsplit(server)._replace(path="/" + DATABASE_NAME))
-
-
-def postgres_answers(url: str) -> str | None:
-    """None when the server accepts a connection, else why not (one line)."""
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg is not installed (run make install)"
-    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    try:
-        with psycopg.connect(server, connect_timeout=3):
-            return None
-    except psycopg.Error as error:
-        return str(error).strip().splitlines()[0]
 
 
 def prepare(database: str, arguments: argparse.Namespace) -> dict[str, str]:
@@ -1503,7 +1489,7 @@ def main() -> int:
     skipped = []
     if "postgresql" in databases:
         url = postgres_url(arguments)
-        problem = postgres_answers(url)
+        problem = postgres_problem(url)
         if problem:
             message = f"PostgreSQL skipped: {redact(url)} does not answer ({problem})."
             if databases == ["postgresql"]:

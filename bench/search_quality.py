@@ -38,7 +38,7 @@ import entry
 import news
 import procedures
 from run import RESULTS_DIR, check_installation, log, machine
-from scratch import REPO, SetupError, add_database_arguments, redact
+from scratch import REPO, SetupError, add_database_arguments, postgres_problem, redact
 
 VAR = REPO / "var" / "search-quality"
 DATABASE_NAME = "bench_search_quality"
@@ -82,19 +82,6 @@ def postgres_url(arguments: argparse.Namespace) -> str:
     if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
         return DEFAULT_SERVER
     return urlunsplit(urlsplit(server)._replace(path="/" + DATABASE_NAME))
-
-
-def postgres_problem(url: str) -> str | None:
-    """None when the server accepts a connection, else why not (one line)."""
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg is not installed (run make install)"
-    try:
-        with psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), connect_timeout=3):
-            return None
-    except psycopg.Error as error:
-        return str(error).strip().splitlines()[0]
 
 
 def state_file(database: str):
