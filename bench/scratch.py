@@ -197,6 +197,15 @@ def cleanup(scratch: Scratch, log) -> None:
     shutil.rmtree(scratch.root, ignore_errors=True)
 
 
+def server_database_url(database_name: str, default_server: str) -> str:
+    """`database_name` on the PostgreSQL server DATABASE_URL names (a development or test database there
+    only tells where the server is, it is never written to), or `default_server`."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return default_server
+    return urlunsplit(urlsplit(server)._replace(path="/" + database_name))
+
+
 def postgres_problem(url: str) -> str | None:
     """None when the PostgreSQL server of `url` accepts a connection, else why not (one line)."""
     try:

@@ -58,14 +58,22 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import entry
 import news
 import queries
 from procedures import Timings
 from run import RESULTS_DIR, check_installation, log, machine
-from scratch import REPO, SETTINGS_VARIABLES, SetupError, add_database_arguments, postgres_problem, redact
+from scratch import (
+    REPO,
+    SETTINGS_VARIABLES,
+    SetupError,
+    add_database_arguments,
+    postgres_problem,
+    redact,
+    server_database_url,
+)
 
 VAR = REPO / "var" / "bench-search"
 DATABASE_NAME = "bench_search"
@@ -737,10 +745,7 @@ def postgres_url(arguments: argparse.Namespace) -> str:
                 "created if missing)."
             )
         return arguments.database_url
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return DEFAULT_SERVER
-    return urlunsplit(urlsplit(server)._replace(path="/" + DATABASE_NAME))
+    return server_database_url(DATABASE_NAME, DEFAULT_SERVER)
 
 
 def prepare(database: str, arguments: argparse.Namespace) -> dict[str, str]:

@@ -32,13 +32,12 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import entry
 import news
 import procedures
 from run import RESULTS_DIR, check_installation, log, machine
-from scratch import REPO, SetupError, add_database_arguments, postgres_problem, redact
+from scratch import REPO, SetupError, add_database_arguments, postgres_problem, redact, server_database_url
 
 VAR = REPO / "var" / "search-quality"
 DATABASE_NAME = "bench_search_quality"
@@ -78,10 +77,7 @@ def postgres_url(arguments: argparse.Namespace) -> str:
     if arguments.database_url:
         news.database_name(arguments.database_url)
         return arguments.database_url
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return DEFAULT_SERVER
-    return urlunsplit(urlsplit(server)._replace(path="/" + DATABASE_NAME))
+    return server_database_url(DATABASE_NAME, DEFAULT_SERVER)
 
 
 def state_file(database: str):
