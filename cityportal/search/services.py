@@ -206,7 +206,10 @@ def search(
             )
         )
     if result.page == 1 and not (kind or section):
-        result.promotions = promotions(text, language)
+        # A corrected spelling gets the promotions of what the visitor meant ("resdence permit").
+        result.promotions = promotions(text, language) or (
+            promotions(corrected, language) if corrected else []
+        )
     if log and not unfiltered and not result.promotions:  # a filter that empties the list is not logged
         record_zero_result(text, language)
     return result

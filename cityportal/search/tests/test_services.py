@@ -256,6 +256,13 @@ def test_a_promoted_result_comes_first_in_the_ranking_and_a_promoted_query_is_no
     assert logged() == []
 
 
+def test_a_corrected_query_shows_the_promotions_of_what_the_visitor_meant(portal, guides):
+    promote("residence permit", guides["work"]["zh-hans"])
+    page = services.search("resdence permit", "en")
+    assert page.corrected_query == "residence permit"
+    assert [p.url for p in page.promotions] == [guides["work"]["en"].url]
+
+
 # --- Suggestions ----------------------------------------------------------------------------------------
 
 
